@@ -1,0 +1,71 @@
+//! The `vitrine` command line. Thin: each subcommand parses its arguments and
+//! calls the library.
+
+mod plugin;
+mod samples;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::runtime::Limits;
+
+/// Vitrine: a platform that buys on behalf of households, and the sandbox in
+/// which brands compete to serve them.
+#[derive(Debug, Parser)]
+#[command(name = "vitrine", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check or run a brand plugin, in the production sandbox.
+    #[command(subcommand)]
+    Plugin(plugin::PluginCommand),
+    /// Run each embedded sample brand on its example request, or export them.
+    Samples(samples::SamplesArgs),
+}
+
+/// Limits shared by the commands that run plugins.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitArgs {
+    /// A JSON file overriding any of the runtime limits (see docs/FORMATS.md).
+    #[arg(long, value_name = "FILE")]
+    limits: Option<PathBuf>,
+}
+
+impl LimitArgs {
+    fn load(&self) -> Result<Limits, String> {
+        match &self.limits {
+            None => Ok(Limits::default()),
+            Some(path) => {
+                let text =
+                    std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+                serde_json::from_slice(&text)
+                    .map_err(|e| format!("{}: invalid limits: {e}", path.display()))
+            }
+        }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match cli.command {
+        Command::Plugin(command) => plugin::run(command),
+        Command::Samples(args) => samples::run(args),
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VITRINE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,31 @@
+//! # Vitrine
+//!
+//! A platform that buys on behalf of households, and a WebAssembly runtime in
+//! which brands compete to serve them. Brands ship sandboxed plugins (wasm
+//! components written to the WIT world in `wit/`); the host calls them with a
+//! minimised description of a need, they answer with product-plus-service
+//! offers, and the host decides with the household's private preferences.
+//!
+//! # Layout
+//!
+//! - [`model`]: the data that crosses the sandbox boundary (requests, offers,
+//!   bid errors) and the contract's rules for them (`check_offer`).
+//! - [`runtime`]: the sandbox. `engine` (pooling, fuel, epochs), `limits`
+//!   (every limit and why), `contract` (served WIT versions, import policy,
+//!   bindings per version), `wasi_denied` (WASI with everything denied),
+//!   `catalog` and `logging` (the two host interfaces), `sandbox` (per-call
+//!   state and memory limiter), `plugin` (load and the isolated call),
+//!   `output` (answer size limits), `report` (typed outcome and
+//!   measurements), `fanout` (many plugins at once), `artifact_cache`
+//!   (precompiled plugins on disk).
+//! - [`samples`]: the sample brand plugins, built from source by `build.rs`
+//!   and embedded, with their default catalogs.
+//! - [`cli`]: the `vitrine` command line (`plugin check`, `plugin run`).
+
+#![deny(missing_docs)]
+#![deny(unsafe_code)]
+
+pub mod cli;
+pub mod model;
+pub mod runtime;
+pub mod samples;

@@ -1,0 +1,126 @@
+//! The one wasmtime [`Engine`] per process, and the thread that advances its
+//! epoch.
+//!
+//! Configuration, and why:
+//! - **Pooling allocator**: instance memories, tables and metadata come from
+//!   slots reserved once at start-up, so a fresh instance per call costs a few
+//!   microseconds instead of `mmap`/`munmap` per call. Slots keep their
+//!   affinity to a module, so the copy-on-write image of a plugin's data stays
+//!   mapped between its calls.
+//! - **Copy-on-write memory images**: a plugin's initial memory is mapped,
+//!   not copied, on every instantiation.
+//! - **Fuel**: a deterministic instruction budget per call, so the same
+//!   request uses the same fuel on every machine (reported per call).
+//! - **Epoch interruption**: the cheap wall-clock deadline. A background
+//!   thread bumps the epoch every tick; a call whose deadline (in ticks) has
+//!   passed traps at its next loop header or function entry.
+//! - **Bounded wasm stack**: deep recursion traps cleanly.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
+
+use super::error::LoadError;
+use super::limits::Limits;
+
+/// How many memories and tables one plugin component may define. A Rust
+/// plugin has one memory and two tables (its own and the adapter's).
+const MEMORIES_PER_COMPONENT: u32 = 2;
+const TABLES_PER_COMPONENT: u32 = 8;
+
+/// Bytes of each linear memory that are reset with `memset` rather than
+/// `madvise` when a slot is reused. Resetting the first pages in place keeps
+/// them resident, so the next instance does not page-fault on its stack and
+/// data (see docs/BENCHMARKS.md for the measurements behind this figure).
+pub const MEMORY_KEEP_RESIDENT: usize = 1 << 20;
+/// Same, for tables.
+pub const TABLE_KEEP_RESIDENT: usize = 16 << 10;
+
+/// Builds the engine for `limits`.
+pub fn build_engine(limits: &Limits) -> Result<Engine, LoadError> {
+    let mut pool = PoolingAllocationConfig::new();
+    let slots = limits.concurrent_calls;
+    pool.total_component_instances(slots)
+        .total_core_instances(slots.saturating_mul(4))
+        .total_memories(slots.saturating_mul(MEMORIES_PER_COMPONENT))
+        .total_tables(slots.saturating_mul(4))
+        .total_stacks(0)
+        .max_core_instances_per_component(limits.core_instances_per_component)
+        .max_memories_per_component(MEMORIES_PER_COMPONENT)
+        .max_tables_per_component(TABLES_PER_COMPONENT)
+        .max_memory_size(limits.memory_bytes)
+        .table_elements(limits.table_elements)
+        .linear_memory_keep_resident(MEMORY_KEEP_RESIDENT)
+        .table_keep_resident(TABLE_KEEP_RESIDENT);
+
+    let mut config = Config::new();
+    config
+        .wasm_component_model(true)
+        .consume_fuel(true)
+        .epoch_interruption(true)
+        .max_wasm_stack(limits.wasm_stack_bytes)
+        .memory_init_cow(true)
+        .cranelift_opt_level(OptLevel::Speed)
+        .parallel_compilation(true)
+        .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    Engine::new(&config).map_err(|e| LoadError::Engine(format!("{e:#}")))
+}
+
+/// A key that changes whenever a precompiled artifact would stop being valid
+/// for `engine`: the wasmtime version and every setting that affects code.
+pub fn engine_fingerprint(engine: &Engine) -> String {
+    struct Sha(Sha256);
+    impl Hasher for Sha {
+        fn finish(&self) -> u64 {
+            0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            self.0.update(bytes);
+        }
+    }
+    let mut hasher = Sha(Sha256::new());
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    let digest = hasher.0.finalize();
+    format!("wasmtime-48-{}", &hex::encode(digest)[..16])
+}
+
+/// Advances the engine's epoch every `tick` until dropped.
+pub struct EpochTicker {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EpochTicker {
+    /// Starts the ticking thread.
+    pub fn start(engine: Engine, tick: Duration) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("vitrine-epoch".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    std::thread::sleep(tick);
+                    engine.increment_epoch();
+                }
+            })
+            .expect("spawning the epoch thread");
+        EpochTicker {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for EpochTicker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! The runtime's typed errors: why a plugin could not be loaded, and why one
+//! call produced no offers. A caller can always tell a timeout from a trap from
+//! invalid output; every variant serialises to JSON with a stable `error` code.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::BidError;
+
+/// Why a component was refused at load. Each message says what is wrong and,
+/// where there is one, what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "error")]
+pub enum LoadError {
+    /// The binary is larger than the limit.
+    #[error("the component is {size} bytes; the limit is {limit} bytes")]
+    TooLarge {
+        /// Size of the upload.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The file is empty.
+    #[error("the file is empty")]
+    Empty,
+    /// The bytes are not WebAssembly at all.
+    #[error("not a WebAssembly binary (no `\\0asm` header)")]
+    NotWasm,
+    /// A core module was given where a component is expected.
+    #[error(
+        "this is a core WebAssembly module, not a component; build the plugin with \
+         `cargo build --target wasm32-wasip2` (or wrap a module with `wasm-tools component new`)"
+    )]
+    CoreModule,
+    /// The component failed to validate or compile.
+    #[error("the component is malformed: {0}")]
+    Malformed(String),
+    /// The component does not export the brand interface.
+    #[error(
+        "missing export `{expected}`: a plugin must target world `brand` of package \
+         `vitrine:brand@{world_version}`; this component exports [{found}]"
+    )]
+    MissingExport {
+        /// The export that was looked for.
+        expected: String,
+        /// The version of the contract the host serves.
+        world_version: String,
+        /// What the component exports instead.
+        found: String,
+    },
+    /// The component targets a contract version this host does not serve.
+    #[error(
+        "the component exports `{found}`, a version of the contract this host does not \
+         serve; served versions: {served}"
+    )]
+    UnsupportedVersion {
+        /// The brand export found.
+        found: String,
+        /// The versions served.
+        served: String,
+    },
+    /// The component imports an interface plugins are never granted.
+    #[error("the component imports `{import}`, which plugins are not granted: {why}")]
+    ForbiddenImport {
+        /// The import name.
+        import: String,
+        /// Why it is refused.
+        why: String,
+    },
+    /// An import or export has the right name but the wrong shape.
+    #[error(
+        "the component does not match world `brand` of `vitrine:brand@{world_version}`: {detail}"
+    )]
+    Mismatch {
+        /// The contract version.
+        world_version: String,
+        /// wasmtime's explanation.
+        detail: String,
+    },
+    /// `describe` failed when the host called it at load.
+    #[error("calling `describe` failed: {0}")]
+    Describe(Box<CallError>),
+    /// `describe` answered something unusable.
+    #[error("`describe` answered an invalid description: {0}")]
+    BadDescription(String),
+    /// The catalog could not be used.
+    #[error("catalog: {0}")]
+    Catalog(String),
+    /// The engine could not be built (an invalid configuration).
+    #[error("engine configuration: {0}")]
+    Engine(String),
+}
+
+/// Why one call produced no offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "error")]
+pub enum CallError {
+    /// The wall-clock deadline passed.
+    #[error("timed out after {deadline_ms} ms")]
+    Timeout {
+        /// The deadline that applied.
+        deadline_ms: u64,
+    },
+    /// The instruction budget ran out.
+    #[error("ran out of fuel ({fuel} instructions)")]
+    OutOfFuel {
+        /// The budget that applied.
+        fuel: u64,
+    },
+    /// Linear memory would have grown past the cap.
+    #[error("tried to grow memory to {requested_bytes} bytes; the cap is {limit_bytes}")]
+    MemoryLimit {
+        /// The size asked for.
+        requested_bytes: u64,
+        /// The cap.
+        limit_bytes: u64,
+    },
+    /// The plugin trapped (a panic, an out-of-bounds access, stack overflow).
+    #[error("trapped: {message}{}", panic.as_deref().map(|p| format!(" (panic: {p})")).unwrap_or_default())]
+    Trap {
+        /// What trapped, as wasmtime describes it.
+        message: String,
+        /// The guest's panic message, recovered from its stderr.
+        panic: Option<String>,
+    },
+    /// The plugin used a capability that is denied by trapping (waiting on a
+    /// clock, exiting the process).
+    #[error("used a denied capability: {capability}")]
+    Denied {
+        /// What it tried.
+        capability: String,
+    },
+    /// The answer broke the output limits; nothing of it was kept.
+    #[error("invalid output: {0}")]
+    InvalidOutput(String),
+    /// The plugin's own `bid-error`.
+    #[error("plugin error: {0}")]
+    PluginError(BidError),
+    /// The request was refused before reaching the plugin.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// No instance slot became free before the deadline.
+    #[error("overloaded: no sandbox slot was free before the deadline")]
+    Overloaded,
+    /// Instantiation failed for another reason.
+    #[error("instantiation failed: {0}")]
+    Instantiation(String),
+}
+
+impl CallError {
+    /// A short stable code for metrics and reports (`timeout`, `trap`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            CallError::Timeout { .. } => "timeout",
+            CallError::OutOfFuel { .. } => "out_of_fuel",
+            CallError::MemoryLimit { .. } => "memory_limit",
+            CallError::Trap { .. } => "trap",
+            CallError::Denied { .. } => "denied",
+            CallError::InvalidOutput(_) => "invalid_output",
+            CallError::PluginError(_) => "plugin_error",
+            CallError::InvalidInput(_) => "invalid_input",
+            CallError::Overloaded => "overloaded",
+            CallError::Instantiation(_) => "instantiation",
+        }
+    }
+}
+
+impl LoadError {
+    /// A short stable code (`not_wasm`, `missing_export`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            LoadError::TooLarge { .. } => "too_large",
+            LoadError::Empty => "empty",
+            LoadError::NotWasm => "not_wasm",
+            LoadError::CoreModule => "core_module",
+            LoadError::Malformed(_) => "malformed",
+            LoadError::MissingExport { .. } => "missing_export",
+            LoadError::UnsupportedVersion { .. } => "unsupported_version",
+            LoadError::ForbiddenImport { .. } => "forbidden_import",
+            LoadError::Mismatch { .. } => "mismatch",
+            LoadError::Describe(_) => "describe_failed",
+            LoadError::BadDescription(_) => "bad_description",
+            LoadError::Catalog(_) => "catalog",
+            LoadError::Engine(_) => "engine",
+        }
+    }
+}

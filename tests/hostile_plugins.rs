@@ -1,0 +1,283 @@
+//! Each hostile plugin gets its own typed error, and never at the expense of
+//! the well-behaved plugins called beside it.
+
+use std::time::{Duration, Instant};
+
+use vitrine::model::{OfferRejection, check_offer};
+use vitrine::runtime::{CallError, FanOutCall, FanOutDeadlines, Limits, Runtime, fan_out};
+use vitrine::samples::SAMPLES;
+use vitrine_tests::hostile;
+use vitrine_tests::{load_hostile, request, runtime, runtime_with_deadline};
+
+#[test]
+fn looping_plugin_runs_out_of_fuel_under_default_limits() {
+    let runtime = runtime();
+    let plugin = load_hostile(&runtime, hostile::LOOPER);
+    let report = plugin.call(&request("food/dairy/yogurt", 1));
+    assert_eq!(
+        report.outcome,
+        Err(CallError::OutOfFuel { fuel: 11_000_000 })
+    );
+    assert_eq!(report.fuel_used, 11_000_000);
+}
+
+#[test]
+fn looping_plugin_with_ample_fuel_is_stopped_by_the_deadline() {
+    let runtime = runtime_with_deadline(Duration::from_millis(50));
+    let plugin = load_hostile(&runtime, hostile::LOOPER);
+    let report = plugin.call(&request("food/dairy/yogurt", 1));
+    assert_eq!(report.outcome, Err(CallError::Timeout { deadline_ms: 50 }));
+    // Interrupted after its deadline, not long after it.
+    assert!(
+        report.wall_time >= Duration::from_millis(45),
+        "{:?}",
+        report.wall_time
+    );
+    assert!(
+        report.wall_time < Duration::from_secs(2),
+        "{:?}",
+        report.wall_time
+    );
+}
+
+#[test]
+fn memory_hog_hits_the_memory_limit() {
+    // Under the default budget, zeroing 27 MB already costs 11 M instructions
+    // (wasi-libc's calloc clears with a word loop), so fuel stops it first;
+    // with fuel to spare, the memory cap is what stops it.
+    let runtime = runtime_with_deadline(Duration::from_secs(5));
+    let plugin = load_hostile(&runtime, hostile::MEMORY_HOG);
+    let report = plugin.call(&request("food/dairy/yogurt", 1));
+    match report.outcome {
+        Err(CallError::MemoryLimit {
+            requested_bytes,
+            limit_bytes,
+        }) => {
+            assert_eq!(limit_bytes, 64 << 20);
+            assert!(requested_bytes > limit_bytes);
+        }
+        other => panic!("expected memory-limit, got {other:?}"),
+    }
+    assert!(report.peak_memory_bytes <= 64 << 20);
+    assert!(report.peak_memory_bytes > 32 << 20);
+}
+
+#[test]
+fn deep_recursion_traps_instead_of_crashing_the_host() {
+    let runtime = runtime();
+    let plugin = load_hostile(&runtime, hostile::DEEP_RECURSION);
+    let report = plugin.call(&request("food/dairy/yogurt", 1));
+    assert!(
+        matches!(report.outcome, Err(CallError::Trap { .. })),
+        "{:?}",
+        report.outcome
+    );
+    // The host thread is intact: the next call works.
+    let again = plugin.call(&request("food/dairy/yogurt", 1));
+    assert!(matches!(again.outcome, Err(CallError::Trap { .. })));
+}
+
+#[test]
+fn panicking_plugin_reports_its_panic_message() {
+    let runtime = runtime();
+    let plugin = load_hostile(&runtime, hostile::PANICKER);
+    let report = plugin.call(&request("food/dairy/yogurt", 1));
+    match &report.outcome {
+        Err(CallError::Trap {
+            panic: Some(panic), ..
+        }) => {
+            assert_eq!(
+                panic,
+                "the yogurt machine is broken (asked for food/dairy/yogurt)"
+            );
+        }
+        other => panic!("expected a trap with the panic message, got {other:?}"),
+    }
+}
+
+fn is_transfer_refusal(outcome: &Result<Vec<vitrine::model::Offer>, CallError>) -> bool {
+    matches!(outcome, Err(CallError::InvalidOutput(why)) if why.contains("more than 131072 bytes"))
+}
+
+#[test]
+fn a_hundred_thousand_offers_are_refused_before_the_host_copies_them() {
+    // With the default budget, building 100,000 offers runs out of fuel.
+    let plugin = load_hostile(&runtime(), hostile::FLOOD);
+    let report = plugin.call(&request("food/dairy/yogurt", 1));
+    assert_eq!(report.outcome_code(), "out_of_fuel");
+    // With fuel to spare, the answer itself is refused while being lifted.
+    let generous = runtime_with_deadline(Duration::from_secs(5));
+    let plugin = load_hostile(&generous, hostile::FLOOD);
+    let report = plugin.call(&request("food/dairy/yogurt", 1));
+    assert!(is_transfer_refusal(&report.outcome), "{:?}", report.outcome);
+}
+
+#[test]
+fn a_ten_megabyte_string_is_refused_before_the_host_copies_it() {
+    let plugin = load_hostile(&runtime(), hostile::HUGE_STRING);
+    let report = plugin.call(&request("food/dairy/yogurt", 1));
+    assert!(is_transfer_refusal(&report.outcome), "{:?}", report.outcome);
+}
+
+#[test]
+fn an_answer_within_transfer_but_over_the_offer_limits_is_invalid_output() {
+    let runtime = Runtime::new(Limits {
+        string_bytes: 8,
+        ..Limits::default()
+    })
+    .unwrap();
+    let dairy = vitrine::samples::Sample::named("dairy").unwrap();
+    let plugin = dairy.load(&runtime).unwrap();
+    let report = plugin.call(&dairy.request());
+    assert!(
+        matches!(&report.outcome, Err(CallError::InvalidOutput(why)) if why.contains("the limit is 8")),
+        "{:?}",
+        report.outcome
+    );
+}
+
+#[test]
+fn invalid_values_are_each_dropped_with_their_reason() {
+    let runtime = runtime();
+    let plugin = load_hostile(&runtime, hostile::INVALID_VALUES);
+    let request = request("food/dairy/yogurt", 8);
+    let offers = plugin.call(&request).outcome.unwrap();
+    let reasons: Vec<_> = offers
+        .iter()
+        .map(|o| check_offer(&request, o).unwrap_err())
+        .collect();
+    assert_eq!(reasons[0], OfferRejection::ZeroPrice);
+    assert!(matches!(&reasons[1], OfferRejection::CurrencyMismatch { got, .. } if got == "XQQ"));
+    assert!(matches!(reasons[2], OfferRejection::UnitMismatch { .. }));
+}
+
+#[test]
+fn sleeping_is_denied_without_waiting() {
+    let runtime = runtime();
+    let plugin = load_hostile(&runtime, hostile::SLEEPER);
+    let started = Instant::now();
+    let report = plugin.call(&request("food/dairy/yogurt", 1));
+    assert!(
+        matches!(&report.outcome, Err(CallError::Denied { capability }) if capability.contains("may not sleep")),
+        "{:?}",
+        report.outcome
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn exiting_the_process_is_denied() {
+    let runtime = runtime();
+    let plugin = load_hostile(&runtime, hostile::EXITER);
+    let report = plugin.call(&request("food/dairy/yogurt", 1));
+    assert!(
+        matches!(&report.outcome, Err(CallError::Denied { capability }) if capability.contains("exiting the process")),
+        "{:?}",
+        report.outcome
+    );
+}
+
+fn expected_code(name: &str) -> &'static str {
+    match name {
+        "looper" => "timeout",
+        "memory-hog" => "memory_limit",
+        "deep-recursion" | "panicker" => "trap",
+        "flood" | "huge-string" => "invalid_output",
+        "sleeper" | "exiter" => "denied",
+        "snooper" => "plugin_error",
+        other => panic!("no expectation for {other}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn looping_plugin_times_out_without_delaying_the_auction() {
+    let deadline = Duration::from_millis(200);
+    let runtime = Runtime::new(Limits {
+        deadline,
+        fuel: u64::MAX / 2,
+        ..Limits::default()
+    })
+    .unwrap();
+    let hostile: &[(&str, &[u8])] = &[
+        ("looper", hostile::LOOPER),
+        ("memory-hog", hostile::MEMORY_HOG),
+        ("deep-recursion", hostile::DEEP_RECURSION),
+        ("panicker", hostile::PANICKER),
+        ("flood", hostile::FLOOD),
+        ("huge-string", hostile::HUGE_STRING),
+        ("sleeper", hostile::SLEEPER),
+        ("exiter", hostile::EXITER),
+        ("snooper", hostile::SNOOPER),
+    ];
+    let mut calls = Vec::new();
+    let mut names = Vec::new();
+    for sample in SAMPLES {
+        calls.push(FanOutCall {
+            plugin: sample.load(&runtime).unwrap(),
+            request: sample.request(),
+        });
+        names.push(sample.name);
+    }
+    for (name, wasm) in hostile {
+        calls.push(FanOutCall {
+            plugin: load_hostile(&runtime, wasm),
+            request: request("food/dairy/yogurt", 1),
+        });
+        names.push(name);
+    }
+
+    let started = Instant::now();
+    let reports = fan_out(calls, runtime.default_deadlines()).await;
+    let elapsed = started.elapsed();
+
+    for (name, report) in names.iter().zip(&reports) {
+        if SAMPLES.iter().any(|s| s.name == *name) {
+            let offers = report
+                .outcome
+                .as_ref()
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!offers.is_empty(), "{name}");
+            // The samples answered long before the looper was stopped.
+            assert!(
+                report.wall_time < deadline,
+                "{name} took {:?}",
+                report.wall_time
+            );
+        } else {
+            assert_eq!(
+                report.outcome_code(),
+                expected_code(name),
+                "{name}: {:?}",
+                report.outcome
+            );
+        }
+    }
+    // The whole fan-out ends at the deadline plus one tick (here with a wide
+    // margin for a loaded CI machine), never at the looper's pace.
+    assert!(
+        elapsed < deadline + Duration::from_millis(300),
+        "fan-out took {elapsed:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overall_deadline_shorter_than_the_per_call_one_is_honoured() {
+    let runtime = runtime_with_deadline(Duration::from_secs(10));
+    let looper = load_hostile(&runtime, hostile::LOOPER);
+    let deadlines = FanOutDeadlines {
+        per_call: Duration::from_secs(10),
+        overall: Duration::from_millis(100),
+        tick: runtime.limits().epoch_tick,
+    };
+    let started = Instant::now();
+    let reports = fan_out(
+        vec![FanOutCall {
+            plugin: looper,
+            request: request("food/dairy/yogurt", 1),
+        }],
+        deadlines,
+    )
+    .await;
+    assert_eq!(reports[0].outcome_code(), "timeout");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
