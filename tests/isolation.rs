@@ -95,3 +95,21 @@ fn randomness_is_the_same_in_every_call_and_every_runtime() {
     let second = snoop();
     assert_eq!(first["hash"], second["hash"]);
 }
+
+#[test]
+fn the_sdk_allocator_survives_every_allocation_pattern() {
+    // Generous fuel: the stress itself runs a few million instructions.
+    let runtime = vitrine_tests::runtime_with_deadline(std::time::Duration::from_secs(5));
+    let plugin = load_hostile(&runtime, hostile::ALLOC_STRESS);
+    for _ in 0..3 {
+        let report = plugin.call(&request("food/dairy/yogurt", 1));
+        let offers = report.outcome.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(offers[0].sku, "ALLOC-OK");
+        // It spilled past the 256 KiB arena into memory it had to grow.
+        assert!(
+            report.peak_memory_bytes > 4 << 20,
+            "{}",
+            report.peak_memory_bytes
+        );
+    }
+}

@@ -20,11 +20,15 @@
 //!   (precompiled plugins on disk).
 //! - [`samples`]: the sample brand plugins, built from source by `build.rs`
 //!   and embedded, with their default catalogs.
-//! - [`cli`]: the `vitrine` command line (`plugin check`, `plugin run`).
+//! - [`bench`]: benchmarks of the sandbox (`vitrine bench`): the floor
+//!   component, interleaved measurements, percentiles.
+//! - [`cli`]: the `vitrine` command line (`plugin check`, `plugin run`,
+//!   `samples`, `bench`).
 
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod bench;
 pub mod cli;
 pub mod model;
 pub mod runtime;

@@ -1,6 +1,7 @@
 //! The `vitrine` command line. Thin: each subcommand parses its arguments and
 //! calls the library.
 
+mod bench;
 mod plugin;
 mod samples;
 
@@ -27,6 +28,8 @@ enum Command {
     Plugin(plugin::PluginCommand),
     /// Run each embedded sample brand on its example request, or export them.
     Samples(samples::SamplesArgs),
+    /// Measure the sandbox on this machine (see docs/BENCHMARKS.md).
+    Bench(bench::BenchArgs),
 }
 
 /// Limits shared by the commands that run plugins.
@@ -58,6 +61,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Plugin(command) => plugin::run(command),
         Command::Samples(args) => samples::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 

@@ -23,7 +23,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
+use wasmtime::{
+    Config, Enabled, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig,
+};
 
 use super::error::LoadError;
 use super::limits::Limits;
@@ -33,16 +35,44 @@ use super::limits::Limits;
 const MEMORIES_PER_COMPONENT: u32 = 2;
 const TABLES_PER_COMPONENT: u32 = 8;
 
-/// Bytes of each linear memory that are reset with `memset` rather than
-/// `madvise` when a slot is reused. Resetting the first pages in place keeps
-/// them resident, so the next instance does not page-fault on its stack and
-/// data (see docs/BENCHMARKS.md for the measurements behind this figure).
-pub const MEMORY_KEEP_RESIDENT: usize = 1 << 20;
-/// Same, for tables.
-pub const TABLE_KEEP_RESIDENT: usize = 16 << 10;
+/// How the engine is tuned: performance knobs that change no behaviour a
+/// plugin can observe. The defaults are the fastest configuration measured on
+/// our reference machine (see docs/BENCHMARKS.md, "Where the time goes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// Bytes at the start of each linear memory that are reset in place
+    /// (only the pages the plugin dirtied, found with Linux's `PAGEMAP_SCAN`)
+    /// instead of being given back with `madvise`. Pages kept resident are not
+    /// faulted in again by the next instance. Default 4 MiB, above a Rust
+    /// plugin's footprint (1 MiB of stack plus data and heap).
+    pub memory_keep_resident: usize,
+    /// Same, for tables. Default 64 KiB.
+    pub table_keep_resident: usize,
+    /// Use Linux's `PAGEMAP_SCAN` (kernel 6.7+) to find the pages a plugin
+    /// dirtied, so that only those are reset in place. Without it wasmtime
+    /// resets the whole `memory_keep_resident` prefix with `memset` on every
+    /// call, which for a Rust plugin means clearing its entire 1 MiB stack
+    /// each time. Default on ("auto": used when the kernel supports it).
+    pub pagemap_scan: bool,
+    /// Slots kept warm for modules that are not currently instantiated, so
+    /// that each plugin finds its copy-on-write image still mapped. Default
+    /// 1,000 (wasmtime's is 100).
+    pub max_unused_warm_slots: u32,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            memory_keep_resident: 4 << 20,
+            table_keep_resident: 64 << 10,
+            pagemap_scan: true,
+            max_unused_warm_slots: 1_000,
+        }
+    }
+}
 
 /// Builds the engine for `limits`.
-pub fn build_engine(limits: &Limits) -> Result<Engine, LoadError> {
+pub fn build_engine(limits: &Limits, tuning: &Tuning) -> Result<Engine, LoadError> {
     let mut pool = PoolingAllocationConfig::new();
     let slots = limits.concurrent_calls;
     pool.total_component_instances(slots)
@@ -55,8 +85,14 @@ pub fn build_engine(limits: &Limits) -> Result<Engine, LoadError> {
         .max_tables_per_component(TABLES_PER_COMPONENT)
         .max_memory_size(limits.memory_bytes)
         .table_elements(limits.table_elements)
-        .linear_memory_keep_resident(MEMORY_KEEP_RESIDENT)
-        .table_keep_resident(TABLE_KEEP_RESIDENT);
+        .max_unused_warm_slots(tuning.max_unused_warm_slots.min(slots))
+        .linear_memory_keep_resident(tuning.memory_keep_resident)
+        .table_keep_resident(tuning.table_keep_resident)
+        .pagemap_scan(if tuning.pagemap_scan {
+            Enabled::Auto
+        } else {
+            Enabled::No
+        });
 
     let mut config = Config::new();
     config

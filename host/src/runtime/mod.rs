@@ -29,12 +29,12 @@ use wasmtime::component::Linker;
 pub use artifact_cache::ArtifactCache;
 pub use catalog::{Catalog, CatalogError};
 pub use contract::{ContractVersion, SERVED_VERSIONS};
-pub use engine::{MEMORY_KEEP_RESIDENT, TABLE_KEEP_RESIDENT, engine_fingerprint};
+pub use engine::{Tuning, engine_fingerprint};
 pub use error::{CallError, LoadError};
 pub use fanout::{FanOutCall, FanOutDeadlines, fan_out};
 pub use limits::{Limits, LimitsError};
 pub use logging::{LogBuffer, LogEntry, LogLevel};
-pub use plugin::{Plugin, sha256_hex};
+pub use plugin::{CallPhases, Plugin, sha256_hex};
 pub use report::{CallReport, panic_message};
 
 use engine::EpochTicker;
@@ -55,21 +55,26 @@ pub(crate) struct Shared {
 }
 
 impl Runtime {
-    /// A runtime with `limits` and no artifact cache.
+    /// A runtime with `limits`, the default tuning and no artifact cache.
     pub fn new(limits: Limits) -> Result<Runtime, LoadError> {
-        Runtime::build(limits, None)
+        Runtime::build(limits, Tuning::default(), None)
     }
 
     /// A runtime with `limits` that caches compiled plugins in `cache_dir`.
     pub fn with_cache(limits: Limits, cache_dir: impl Into<PathBuf>) -> Result<Runtime, LoadError> {
-        Runtime::build(limits, Some(cache_dir.into()))
+        Runtime::build(limits, Tuning::default(), Some(cache_dir.into()))
     }
 
-    fn build(limits: Limits, cache_dir: Option<PathBuf>) -> Result<Runtime, LoadError> {
+    /// A runtime with every setting explicit.
+    pub fn build(
+        limits: Limits,
+        tuning: Tuning,
+        cache_dir: Option<PathBuf>,
+    ) -> Result<Runtime, LoadError> {
         limits
             .validate()
             .map_err(|e| LoadError::Engine(e.to_string()))?;
-        let engine = engine::build_engine(&limits)?;
+        let engine = engine::build_engine(&limits, &tuning)?;
         let linker = sandbox::build_linker(&engine)
             .map_err(|e| LoadError::Engine(format!("linking the host interfaces: {e:#}")))?;
         let cache = cache_dir

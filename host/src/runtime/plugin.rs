@@ -258,6 +258,60 @@ impl Plugin {
     }
 }
 
+/// Time spent in each phase of one isolated call (see [`Plugin::call_phased`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallPhases {
+    /// Building the store and its per-call state (WASI, limiter, log).
+    pub setup: Duration,
+    /// Instantiating the component from its `InstancePre`.
+    pub instantiate: Duration,
+    /// Lowering the request, running the plugin, lifting the answer.
+    pub call: Duration,
+    /// Dropping the store: the instance's slots are reset for reuse.
+    pub teardown: Duration,
+}
+
+impl Plugin {
+    /// Runs one production call and times each of its phases; used by the
+    /// benchmarks to show where an isolated call's time goes.
+    pub fn call_phased(&self, request: &OfferRequest) -> Result<CallPhases, CallError> {
+        let shared = &self.inner.shared;
+        let limits = &shared.limits;
+        let wit_request = v0_1::request_to_wit(request);
+        let t0 = Instant::now();
+        let mut store = Store::new(
+            &shared.engine,
+            CallState::new(limits, self.inner.catalog.clone()),
+        );
+        store.limiter(|state| &mut state.limiter);
+        store.set_fuel(limits.fuel).expect("fuel is enabled");
+        store.set_hostcall_fuel(limits.transfer_bytes);
+        store.set_epoch_deadline(limits.deadline_ticks(limits.deadline));
+        store.epoch_deadline_trap();
+        let t1 = Instant::now();
+        let brand = self
+            .inner
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| classify(&e, store.data(), limits, limits.deadline))?;
+        let t2 = Instant::now();
+        let answer = brand
+            .vitrine_brand_bidder()
+            .call_offers(&mut store, &wit_request)
+            .map_err(|e| classify(&e, store.data(), limits, limits.deadline))?;
+        std::hint::black_box(answer.map(|offers| offers.len()).ok());
+        let t3 = Instant::now();
+        drop(store);
+        let t4 = Instant::now();
+        Ok(CallPhases {
+            setup: t1 - t0,
+            instantiate: t2 - t1,
+            call: t3 - t2,
+            teardown: t4 - t3,
+        })
+    }
+}
+
 fn check_header(wasm: &[u8], limit: usize) -> Result<(), LoadError> {
     if wasm.is_empty() {
         return Err(LoadError::Empty);

@@ -1,0 +1,13 @@
+//! Benchmarks of the sandbox, runnable as `vitrine bench` and reported in
+//! `docs/BENCHMARKS.md`. Comparisons are measured in interleaved rounds of
+//! one run, and reported as ratios, because the machines are noisy.
+
+mod floor;
+mod isolated;
+mod stats;
+mod tunings;
+
+pub use floor::{FLOOR_WAT, Floor};
+pub use isolated::{ExtraPlugin, IsolatedCallReport, Phases, SampleCall, isolated_call};
+pub use stats::{Interleaved, Measured, Stats, time};
+pub use tunings::{TuningResult, compare_tunings};
