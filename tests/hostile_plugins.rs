@@ -281,3 +281,26 @@ async fn an_overall_deadline_shorter_than_the_per_call_one_is_honoured() {
     assert_eq!(reports[0].outcome_code(), "timeout");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+#[test]
+fn a_full_pool_answers_overloaded_instead_of_failing() {
+    let runtime = Runtime::new(Limits {
+        concurrent_calls: 1,
+        deadline: Duration::from_millis(300),
+        fuel: u64::MAX / 2,
+        ..Limits::default()
+    })
+    .unwrap();
+    let looper = load_hostile(&runtime, hostile::LOOPER);
+    let counter = load_hostile(&runtime, hostile::COUNTER);
+    std::thread::scope(|scope| {
+        let busy = scope.spawn(|| looper.call(&request("food/dairy/yogurt", 1)));
+        std::thread::sleep(Duration::from_millis(100));
+        let report = counter.call(&request("food/dairy/yogurt", 1));
+        assert_eq!(report.outcome, Err(CallError::Overloaded));
+        assert_eq!(busy.join().unwrap().outcome_code(), "timeout");
+    });
+    // Once the slot is free again, calls go through.
+    let report = counter.call(&request("food/dairy/yogurt", 1));
+    assert!(report.outcome.is_ok(), "{:?}", report.outcome);
+}
