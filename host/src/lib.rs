@@ -30,6 +30,9 @@
 
 pub mod bench;
 pub mod cli;
+pub mod household;
+pub mod mandate;
 pub mod model;
 pub mod runtime;
 pub mod samples;
+pub mod time;

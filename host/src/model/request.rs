@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Why the platform is asking for offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NeedKind {
     /// A recurring need predicted from consumption.

@@ -1,0 +1,68 @@
+//! What the household agreed to share or to let Vitrine use, field by field.
+//! Every field is off until the household turns it on.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+/// A kind of household data that may be used or shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataField {
+    /// The coarse region (country and postal prefix) in requests.
+    Region,
+    /// A budget band derived from past spending, in requests.
+    Budget,
+    /// Preference labels (`organic`, `local`, ...) in requests.
+    Labels,
+    /// Context signals (stress) stored and used by desire rules. Never
+    /// shared.
+    ContextSignals,
+}
+
+impl DataField {
+    /// Every field.
+    pub const ALL: [DataField; 4] = [
+        DataField::Region,
+        DataField::Budget,
+        DataField::Labels,
+        DataField::ContextSignals,
+    ];
+
+    /// The name used in JSON and explanations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataField::Region => "region",
+            DataField::Budget => "budget",
+            DataField::Labels => "labels",
+            DataField::ContextSignals => "context_signals",
+        }
+    }
+}
+
+/// The fields the household consented to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Consents(pub BTreeSet<DataField>);
+
+impl Consents {
+    /// Consent to every field.
+    pub fn all() -> Consents {
+        Consents(DataField::ALL.into_iter().collect())
+    }
+
+    /// Whether the household consented to `field`.
+    pub fn allows(&self, field: DataField) -> bool {
+        self.0.contains(&field)
+    }
+
+    /// Grants `field`.
+    pub fn grant(&mut self, field: DataField) {
+        self.0.insert(field);
+    }
+
+    /// Withdraws `field`.
+    pub fn withdraw(&mut self, field: DataField) {
+        self.0.remove(&field);
+    }
+}

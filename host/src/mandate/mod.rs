@@ -1,0 +1,12 @@
+//! Standing consent: mandates (what may be bought automatically), the budget
+//! ledger and the orders, with approve, decline and cancel.
+
+mod orders;
+mod period;
+mod rules;
+
+pub use orders::{Order, OrderBook, OrderError, OrderRequest, OrderStatus, Placement};
+pub use period::Period;
+pub use rules::{
+    Budget, Mandate, MandateContext, MandateDecision, MandateRule, Recurrence, evaluate,
+};
