@@ -33,6 +33,7 @@ pub mod cli;
 pub mod household;
 pub mod mandate;
 pub mod model;
+pub mod needs;
 pub mod runtime;
 pub mod samples;
 pub mod time;

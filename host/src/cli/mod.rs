@@ -2,6 +2,7 @@
 //! calls the library.
 
 mod bench;
+mod needs;
 mod plugin;
 mod samples;
 
@@ -30,6 +31,9 @@ enum Command {
     Samples(samples::SamplesArgs),
     /// Measure the sandbox on this machine (see docs/BENCHMARKS.md).
     Bench(bench::BenchArgs),
+    /// Measure the needs engine's stock-out predictions on synthetic
+    /// households (see docs/DECISIONS.md).
+    NeedsAccuracy(needs::AccuracyArgs),
 }
 
 /// Limits shared by the commands that run plugins.
@@ -62,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Plugin(command) => plugin::run(command),
         Command::Samples(args) => samples::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::NeedsAccuracy(args) => needs::run(args),
     }
 }
 
