@@ -22,18 +22,30 @@
 //!   and embedded, with their default catalogs.
 //! - [`bench`]: benchmarks of the sandbox (`vitrine bench`): the floor
 //!   component, interleaved measurements, percentiles.
+//! - [`household`], [`needs`], [`mandate`]: the household's private model,
+//!   the needs engine, standing consent with the order book and ledger.
+//! - [`minimiser`], [`auction`], [`reports`], [`explain`], [`decision`]: what
+//!   brands may see, scoring and second-score pricing with loss reasons, what
+//!   brands learn (pseudonyms, DP reports), explanations, and the decision
+//!   engine that ties them together.
+//! - [`time`]: days and timestamps.
 //! - [`cli`]: the `vitrine` command line (`plugin check`, `plugin run`,
 //!   `samples`, `bench`).
 
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod auction;
 pub mod bench;
 pub mod cli;
+pub mod decision;
+pub mod explain;
 pub mod household;
 pub mod mandate;
+pub mod minimiser;
 pub mod model;
 pub mod needs;
+pub mod reports;
 pub mod runtime;
 pub mod samples;
 pub mod time;

@@ -79,6 +79,9 @@ pub struct Preferences {
     pub delay_penalty_per_day: i64,
     /// Cost of each kilogram of CO2e, in minor units (0 = indifferent).
     pub carbon_cost_per_kg: i64,
+    /// The most the household will ever pay for one order in a category
+    /// (prefix → minor units); dearer offers are not considered.
+    pub budget_caps: BTreeMap<String, u64>,
 }
 
 impl Default for Preferences {
@@ -92,11 +95,21 @@ impl Default for Preferences {
             brand_affinity: BTreeMap::new(),
             delay_penalty_per_day: 30,
             carbon_cost_per_kg: 0,
+            budget_caps: BTreeMap::new(),
         }
     }
 }
 
 impl Preferences {
+    /// The budget cap for `category`: the most specific prefix's.
+    pub fn budget_cap(&self, category: &str) -> Option<u64> {
+        self.budget_caps
+            .iter()
+            .filter(|(prefix, _)| crate::model::category_is_under(category, prefix))
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map(|(_, cap)| *cap)
+    }
+
     /// The labels the household values positively, best first, ties by name.
     pub fn liked_labels(&self) -> Vec<String> {
         let mut liked: Vec<(&String, &i64)> = self.labels.iter().filter(|(_, v)| **v > 0).collect();

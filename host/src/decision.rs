@@ -1,0 +1,273 @@
+//! One automated purchase decision, end to end: the eligible brands get the
+//! need minimised for each of them, their plugins bid in the sandbox, the
+//! auction scores and prices the offers for this household, the mandates
+//! decide (order, ask, decline) atomically with the budget ledger, brands
+//! are told what they may know, and the household gets an explanation.
+
+use std::sync::RwLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::auction::{AuctionConfig, AuctionResult, Bidder, run_auction};
+use crate::explain::{Explanation, explain};
+use crate::household::{Household, HouseholdError, HouseholdId};
+use crate::mandate::{MandateDecision, OrderBook, OrderError, OrderRequest, Placement};
+use crate::minimiser::{KAnonymity, Minimised, MinimiserConfig, SharingPolicy, minimise};
+use crate::needs::Need;
+use crate::reports::{BrandReports, PrivacyConfig, Pseudonymiser};
+use crate::runtime::Plugin;
+use crate::time::{Day, Timestamp};
+
+/// Settings of the decision core.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DecisionConfig {
+    /// What brands may see.
+    pub minimiser: MinimiserConfig,
+    /// Deadlines, price rule, tie-break seed.
+    pub auction: AuctionConfig,
+    /// Hours a placed order can be cancelled. Default 24.
+    pub cancel_window_hours: i64,
+    /// Brand reports.
+    pub privacy: PrivacyConfig,
+}
+
+impl Default for DecisionConfig {
+    fn default() -> Self {
+        DecisionConfig {
+            minimiser: MinimiserConfig::default(),
+            auction: AuctionConfig::default(),
+            cancel_window_hours: 24,
+            privacy: PrivacyConfig::default(),
+        }
+    }
+}
+
+/// One decision, as stored and shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Identifier.
+    pub id: String,
+    /// The household.
+    pub household: HouseholdId,
+    /// The day it was taken.
+    pub day: Day,
+    /// When.
+    pub at: Timestamp,
+    /// The need.
+    pub need: Need,
+    /// What each brand was sent.
+    pub requests: Vec<(String, Minimised)>,
+    /// The auction.
+    pub auction: AuctionResult,
+    /// The mandate's outcome and the order, if any.
+    pub placement: Placement,
+    /// The explanation.
+    pub explanation: Explanation,
+}
+
+impl Decision {
+    /// The mandate's outcome.
+    pub fn outcome(&self) -> MandateDecision {
+        self.placement.decision
+    }
+}
+
+/// Why a decision could not be taken.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DecisionError {
+    /// The household's data is malformed.
+    #[error("household: {0}")]
+    Household(#[from] HouseholdError),
+    /// The need belongs to another household.
+    #[error("need {need} is not household {household}'s")]
+    ForeignNeed {
+        /// The need.
+        need: String,
+        /// The household.
+        household: String,
+    },
+    /// The need was already decided into an order.
+    #[error("{0}")]
+    Order(#[from] OrderError),
+}
+
+/// The decision core: registered brands, policy, k-anonymity, orders and
+/// ledger, brand reports.
+pub struct DecisionEngine {
+    bidders: RwLock<Vec<Bidder>>,
+    policy: RwLock<SharingPolicy>,
+    registry: KAnonymity,
+    orders: OrderBook,
+    reports: BrandReports,
+    config: DecisionConfig,
+}
+
+impl DecisionEngine {
+    /// An engine with no brands, the default policy, and `config`.
+    pub fn new(config: DecisionConfig, pseudonyms: Pseudonymiser) -> DecisionEngine {
+        DecisionEngine {
+            bidders: RwLock::new(Vec::new()),
+            policy: RwLock::new(SharingPolicy::default()),
+            registry: KAnonymity::new(config.minimiser.k, config.minimiser.k_window_days),
+            orders: OrderBook::new(config.cancel_window_hours),
+            reports: BrandReports::with_seed(pseudonyms, config.privacy, config.auction.seed),
+            config,
+        }
+    }
+
+    /// Registers (or replaces) `brand`'s plugin.
+    pub fn register(&self, brand: &str, plugin: Plugin) {
+        let mut bidders = self.bidders.write().unwrap_or_else(|p| p.into_inner());
+        bidders.retain(|b| b.brand != brand);
+        bidders.push(Bidder {
+            brand: brand.to_owned(),
+            plugin,
+        });
+        bidders.sort_by(|a, b| a.brand.cmp(&b.brand));
+    }
+
+    /// Removes `brand` from future auctions.
+    pub fn unregister(&self, brand: &str) {
+        let mut bidders = self.bidders.write().unwrap_or_else(|p| p.into_inner());
+        bidders.retain(|b| b.brand != brand);
+    }
+
+    /// The registered brands, by id.
+    pub fn bidders(&self) -> Vec<Bidder> {
+        self.bidders
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Replaces the data-sharing policy (refused if it would share context
+    /// signals).
+    pub fn set_policy(&self, policy: SharingPolicy) -> Result<(), String> {
+        policy.validate()?;
+        *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+        Ok(())
+    }
+
+    /// The data-sharing policy.
+    pub fn policy(&self) -> SharingPolicy {
+        self.policy
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The orders and ledger.
+    pub fn orders(&self) -> &OrderBook {
+        &self.orders
+    }
+
+    /// Brand reports and notices.
+    pub fn reports(&self) -> &BrandReports {
+        &self.reports
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &DecisionConfig {
+        &self.config
+    }
+
+    /// Takes the decision for `need` at `now`.
+    pub async fn decide(
+        &self,
+        household: &Household,
+        need: &Need,
+        now: Timestamp,
+    ) -> Result<Decision, DecisionError> {
+        household.validate()?;
+        if need.household != household.id {
+            return Err(DecisionError::ForeignNeed {
+                need: need.id.clone(),
+                household: household.id.0.clone(),
+            });
+        }
+        if let Some(existing) = self
+            .orders
+            .orders(&household.id)
+            .iter()
+            .find(|o| o.need_id == need.id)
+        {
+            return Err(OrderError::DuplicateNeed {
+                need_id: need.id.clone(),
+                order_id: existing.id.clone(),
+            }
+            .into());
+        }
+        let policy = self.policy();
+        let eligible: Vec<Bidder> = self
+            .bidders()
+            .into_iter()
+            .filter(|b| b.plugin.serves(&need.category))
+            .collect();
+        let requests: Vec<(String, Minimised)> = eligible
+            .iter()
+            .map(|b| {
+                let minimised = minimise(
+                    need,
+                    household,
+                    &b.brand,
+                    &policy,
+                    &self.registry,
+                    &self.config.minimiser,
+                    now,
+                );
+                (b.brand.clone(), minimised)
+            })
+            .collect();
+        let bids = eligible
+            .into_iter()
+            .zip(&requests)
+            .map(|(bidder, (_, m))| (bidder, m.request.clone()))
+            .collect();
+        let auction = run_auction(bids, &household.preferences, &self.config.auction).await;
+
+        let winner = auction.winner();
+        let settlement = auction.settlement.as_ref();
+        let known_brands: Vec<String> = household
+            .purchases
+            .iter()
+            .filter_map(|p| p.brand.clone())
+            .collect();
+        let placement = self.orders.place(
+            &household.id,
+            &household.mandates,
+            &known_brands,
+            &OrderRequest {
+                need_id: &need.id,
+                need_kind: need.kind,
+                category: &need.category,
+                brand: winner.map(|w| w.brand.as_str()),
+                sku: winner.map_or("", |w| w.offer.sku.as_str()),
+                offer_price_minor: settlement.map_or(0, |s| s.offer_price_minor),
+                price_paid_minor: settlement.map_or(0, |s| s.price_paid_minor),
+                delivery_days: winner.map_or(0, |w| w.offer.delivery_days),
+            },
+            now,
+        )?;
+        self.reports
+            .record(now.day(), &household.id, &auction, placement.order.as_ref());
+        let explanation = explain(
+            need,
+            &requests,
+            &auction,
+            placement.decision,
+            &placement.rule,
+            &household.currency,
+        );
+        Ok(Decision {
+            id: format!("dec-{}", &need.id.trim_start_matches("need-")),
+            household: household.id.clone(),
+            day: now.day(),
+            at: now,
+            need: need.clone(),
+            requests,
+            auction,
+            placement,
+            explanation,
+        })
+    }
+}

@@ -1,0 +1,270 @@
+//! What brands learn: a win notice for each order they won, under a
+//! pairwise pseudonym of the household; and periodic reports of noisy,
+//! differentially private counts (requests seen, offers, wins, loss reasons)
+//! under a daily ε budget per brand. Nothing else.
+
+mod privacy;
+mod pseudonym;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+pub use privacy::{PrivacyConfig, laplace, noisy_count};
+pub use pseudonym::Pseudonymiser;
+
+use crate::auction::{AuctionResult, LossReason};
+use crate::household::HouseholdId;
+use crate::mandate::{Order, OrderStatus};
+use crate::time::Day;
+
+/// What a brand is told when it wins an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WinNotice {
+    /// The brand.
+    pub brand: String,
+    /// The household as this brand sees it.
+    pub household_pseudonym: String,
+    /// The order.
+    pub order_id: String,
+    /// The category.
+    pub category: String,
+    /// The SKU won.
+    pub sku: String,
+    /// The price paid.
+    pub price_paid_minor: u64,
+    /// Placed, or awaiting the household's approval.
+    pub status: OrderStatus,
+    /// The day.
+    pub day: Day,
+}
+
+/// A brand's noisy report for one day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BrandReport {
+    /// The brand.
+    pub brand: String,
+    /// The day.
+    pub day: Day,
+    /// ε spent on this report.
+    pub epsilon: f64,
+    /// Laplace scale used.
+    pub noise_scale: f64,
+    /// Noisy counts; `null` when suppressed (below the threshold).
+    pub cells: BTreeMap<String, Option<u64>>,
+    /// The suppression threshold.
+    pub suppressed_below: u64,
+}
+
+/// Why a report was refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "error")]
+pub enum ReportError {
+    /// The brand's daily privacy budget would be exceeded.
+    #[error("privacy budget for {brand} on {day}: {spent} of {limit} spent, {asked} asked")]
+    BudgetExhausted {
+        /// The brand.
+        brand: String,
+        /// The day.
+        day: Day,
+        /// Already spent.
+        spent: f64,
+        /// Asked now.
+        asked: f64,
+        /// The daily budget.
+        limit: f64,
+    },
+    /// ε must be positive.
+    #[error("epsilon must be positive and finite")]
+    BadEpsilon,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Counts {
+    cells: BTreeMap<String, u64>,
+}
+
+#[derive(Default)]
+struct State {
+    counts: HashMap<(String, Day), Counts>,
+    notices: HashMap<String, Vec<WinNotice>>,
+    spent: HashMap<(String, Day), f64>,
+}
+
+/// Every brand's notices and counts.
+pub struct BrandReports {
+    pseudonyms: Pseudonymiser,
+    config: PrivacyConfig,
+    state: Mutex<State>,
+    rng: Mutex<ChaCha8Rng>,
+}
+
+impl BrandReports {
+    /// Reports with `pseudonyms` and `config`; noise from a random seed.
+    pub fn new(pseudonyms: Pseudonymiser, config: PrivacyConfig) -> BrandReports {
+        BrandReports::with_seed(pseudonyms, config, rand::random())
+    }
+
+    /// Same, with a fixed noise seed (simulations, tests).
+    pub fn with_seed(pseudonyms: Pseudonymiser, config: PrivacyConfig, seed: u64) -> BrandReports {
+        BrandReports {
+            pseudonyms,
+            config,
+            state: Mutex::new(State::default()),
+            rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),
+        }
+    }
+
+    /// The pseudonymiser.
+    pub fn pseudonyms(&self) -> &Pseudonymiser {
+        &self.pseudonyms
+    }
+
+    /// Counts an auction and, if an order was created, notifies the winner.
+    pub fn record(
+        &self,
+        day: Day,
+        household: &HouseholdId,
+        auction: &AuctionResult,
+        order: Option<&Order>,
+    ) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let winner = auction.winner().map(|w| w.brand.clone());
+        for bidder in &auction.bidders {
+            let counts = state.counts.entry((bidder.brand.clone(), day)).or_default();
+            *counts.cells.entry("requests".into()).or_default() += 1;
+            let offers = auction
+                .scored
+                .iter()
+                .filter(|s| s.brand == bidder.brand)
+                .count() as u64
+                + bidder.rejected.len() as u64;
+            *counts.cells.entry("offers".into()).or_default() +=
+                offers.min(self.config.max_offers_per_auction);
+            let cell = match &bidder.loss {
+                None if winner.as_deref() == Some(bidder.brand.as_str()) => "wins".to_owned(),
+                None => continue,
+                Some(loss) => format!("loss:{}", loss.code()),
+            };
+            *counts.cells.entry(cell).or_default() += 1;
+        }
+        if let (Some(order), Some(w)) = (order, auction.winner()) {
+            let notice = WinNotice {
+                brand: w.brand.clone(),
+                household_pseudonym: self.pseudonyms.pseudonym(&w.brand, household),
+                order_id: order.id.clone(),
+                category: order.category.clone(),
+                sku: order.sku.clone(),
+                price_paid_minor: order.price_paid_minor,
+                status: order.status,
+                day,
+            };
+            state
+                .notices
+                .entry(w.brand.clone())
+                .or_default()
+                .push(notice);
+        }
+    }
+
+    /// The win notices of `brand`, oldest first.
+    pub fn notices(&self, brand: &str) -> Vec<WinNotice> {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.notices.get(brand).cloned().unwrap_or_default()
+    }
+
+    /// `brand`'s noisy report for `day`, spending `epsilon` of its budget.
+    pub fn report(&self, brand: &str, day: Day, epsilon: f64) -> Result<BrandReport, ReportError> {
+        if !(epsilon.is_finite() && epsilon > 0.0) {
+            return Err(ReportError::BadEpsilon);
+        }
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let limit = self.config.epsilon_per_brand_per_day;
+        let spent = state
+            .spent
+            .get(&(brand.to_owned(), day))
+            .copied()
+            .unwrap_or(0.0);
+        if spent + epsilon > limit + 1e-12 {
+            return Err(ReportError::BudgetExhausted {
+                brand: brand.to_owned(),
+                day,
+                spent,
+                asked: epsilon,
+                limit,
+            });
+        }
+        state.spent.insert((brand.to_owned(), day), spent + epsilon);
+        let counts = state
+            .counts
+            .get(&(brand.to_owned(), day))
+            .cloned()
+            .unwrap_or_default();
+        let scale = self.config.sensitivity() / epsilon;
+        let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
+        // Every cell is released, present or not, so that absence of a cell
+        // reveals nothing.
+        let mut names: Vec<String> = ["requests", "offers", "wins"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        names.extend(LossReason::CODES.iter().map(|c| format!("loss:{c}")));
+        let cells = names
+            .into_iter()
+            .map(|name| {
+                let count = counts.cells.get(&name).copied().unwrap_or(0);
+                let noisy = noisy_count(&mut *rng, count, scale, self.config.suppress_below);
+                (name, noisy)
+            })
+            .collect();
+        Ok(BrandReport {
+            brand: brand.to_owned(),
+            day,
+            epsilon,
+            noise_scale: scale,
+            cells,
+            suppressed_below: self.config.suppress_below,
+        })
+    }
+
+    /// ε already spent by `brand` on `day`.
+    pub fn epsilon_spent(&self, brand: &str, day: Day) -> f64 {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state
+            .spent
+            .get(&(brand.to_owned(), day))
+            .copied()
+            .unwrap_or(0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_daily_epsilon_budget_is_enforced_per_brand() {
+        let reports =
+            BrandReports::with_seed(Pseudonymiser::new([1; 32]), PrivacyConfig::default(), 3);
+        let day = Day(100);
+        reports.report("dairy", day, 0.6).unwrap();
+        let refused = reports.report("dairy", day, 0.5).unwrap_err();
+        assert!(matches!(refused, ReportError::BudgetExhausted { .. }));
+        reports.report("dairy", day, 0.4).unwrap();
+        reports.report("farm", day, 1.0).unwrap();
+        reports.report("dairy", day.plus(1), 1.0).unwrap();
+        assert!(reports.report("dairy", day, -1.0).is_err());
+    }
+
+    #[test]
+    fn an_empty_day_reports_every_cell_suppressed_or_small() {
+        let reports =
+            BrandReports::with_seed(Pseudonymiser::new([1; 32]), PrivacyConfig::default(), 4);
+        let report = reports.report("dairy", Day(1), 1.0).unwrap();
+        assert_eq!(report.cells.len(), 3 + LossReason::CODES.len());
+        assert!(report.cells.values().all(|v| v.is_none_or(|n| n >= 5)));
+    }
+}
