@@ -11,6 +11,7 @@ fn main() {
             Guest::plugin("vitrine-sample-footwear", "FOOTWEAR"),
             Guest::plugin("vitrine-sample-farm-coop", "FARM_COOP"),
             Guest::plugin("vitrine-sample-bike-rental", "BIKE_RENTAL"),
+            Guest::plugin("vitrine-sample-chocolatier", "CHOCOLATIER"),
         ],
         &[
             "plugins/dairy",
@@ -18,6 +19,7 @@ fn main() {
             "plugins/footwear",
             "plugins/farm-coop",
             "plugins/bike-rental",
+            "plugins/chocolatier",
         ],
         "samples.rs",
     );

@@ -20,6 +20,7 @@ const GUESTS: &[Guest] = &[
     Guest::plugin("hostile-bad-description", "BAD_DESCRIPTION"),
     Guest::plugin("hostile-describe-panics", "DESCRIBE_PANICS"),
     Guest::plugin("hostile-alloc-stress", "ALLOC_STRESS"),
+    Guest::plugin("hostile-recorder", "RECORDER"),
     Guest::binary("hostile-cli-command", "cli-command", "CLI_COMMAND"),
 ];
 

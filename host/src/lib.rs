@@ -28,6 +28,8 @@
 //!   brands may see, scoring and second-score pricing with loss reasons, what
 //!   brands learn (pseudonyms, DP reports), explanations, and the decision
 //!   engine that ties them together.
+//! - [`scenario`]: simulated households (family, student, opted-in) for the
+//!   demo, the tests and the decision benchmark.
 //! - [`time`]: days and timestamps.
 //! - [`cli`]: the `vitrine` command line (`plugin check`, `plugin run`,
 //!   `samples`, `bench`).
@@ -48,4 +50,5 @@ pub mod needs;
 pub mod reports;
 pub mod runtime;
 pub mod samples;
+pub mod scenario;
 pub mod time;

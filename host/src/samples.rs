@@ -54,6 +54,12 @@ pub const SAMPLES: &[Sample] = &[
         catalog_json: include_str!("../../examples/catalogs/bike-rental.json"),
         request_json: include_str!("../../examples/requests/bike.json"),
     },
+    Sample {
+        name: "chocolatier",
+        wasm: built::CHOCOLATIER,
+        catalog_json: include_str!("../../examples/catalogs/chocolatier.json"),
+        request_json: include_str!("../../examples/requests/chocolate.json"),
+    },
 ];
 
 impl Sample {

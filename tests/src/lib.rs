@@ -64,3 +64,28 @@ pub fn request(category: &str, amount: u32) -> OfferRequest {
         max_offers: 3,
     }
 }
+
+/// A decision engine with `k` for label k-anonymity, a fixed pseudonym
+/// secret and every sample brand registered under its sample name.
+pub fn engine_with_samples(runtime: &Runtime, k: usize) -> vitrine::decision::DecisionEngine {
+    let engine = engine(k);
+    for (name, plugin) in load_samples(runtime) {
+        engine.register(name, plugin);
+    }
+    engine
+}
+
+/// A decision engine with `k` for label k-anonymity, no brand registered.
+pub fn engine(k: usize) -> vitrine::decision::DecisionEngine {
+    let mut config = vitrine::decision::DecisionConfig::default();
+    config.minimiser.k = k;
+    vitrine::decision::DecisionEngine::new(config, vitrine::reports::Pseudonymiser::new([7; 32]))
+}
+
+/// The needs due for `household` at `now` with no history.
+pub fn needs_at(
+    household: &vitrine::household::Household,
+    now: vitrine::time::Timestamp,
+) -> Vec<vitrine::needs::Need> {
+    vitrine::needs::NeedsEngine::default().evaluate(household, now, &Default::default())
+}

@@ -128,7 +128,11 @@ pub fn evaluate(
     }
     // Use is expected at least every `usual` days; beyond that it stopped.
     let usual = rate.adi.round().max(1.0) as i32;
-    let days_since_use = today.since(rate.last_demand_day);
+    // Days on an empty shelf do not count: the household could not use
+    // what it did not have, which is a stock-out, not a stop.
+    let days_since_use = (rate.last_demand_day.since(first_day) + 1..=today.since(first_day))
+        .filter(|d| series.get(*d as usize).is_some_and(Option::is_some))
+        .count() as i32;
     if days_since_use > usual || rate.per_day <= f64::EPSILON {
         return Err(NoNeed::ConsumptionStopped { days_since_use });
     }
