@@ -48,17 +48,22 @@ fn extra(args: &BenchArgs) -> anyhow::Result<Option<bench::ExtraPlugin>> {
 }
 
 pub(super) fn run(args: BenchArgs) -> ExitCode {
-    let (rounds, per_round) = if args.quick { (20, 50) } else { (100, 200) };
+    let (rounds, per_round, decisions) = if args.quick {
+        (20, 50, 300)
+    } else {
+        (100, 200, 3_000)
+    };
     let measured = extra(&args).and_then(|extra| {
         let isolated = bench::isolated_call(rounds, per_round, extra)?;
+        let decision = bench::decision_bench(decisions)?;
         let tunings = if args.tunings {
             Some(bench::compare_tunings(rounds, per_round)?)
         } else {
             None
         };
-        Ok((isolated, tunings))
+        Ok((isolated, decision, tunings))
     });
-    let (isolated, tunings) = match measured {
+    let (isolated, decision, tunings) = match measured {
         Ok(results) => results,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -66,7 +71,11 @@ pub(super) fn run(args: BenchArgs) -> ExitCode {
         }
     };
     if args.json {
-        let body = serde_json::json!({ "isolated_call": isolated, "tunings": tunings });
+        let body = serde_json::json!({
+            "isolated_call": isolated,
+            "decision": decision,
+            "tunings": tunings,
+        });
         println!("{}", serde_json::to_string_pretty(&body).expect("json"));
         return ExitCode::SUCCESS;
     }
@@ -105,6 +114,21 @@ pub(super) fn run(args: BenchArgs) -> ExitCode {
             p.instantiate,
             p.call,
             p.teardown
+        );
+    }
+    println!(
+        "\nfull decision in-process (needs, minimise, auction, score, mandate, explanation), microseconds"
+    );
+    for d in [&decision.all_eligible, &decision.mixed] {
+        println!(
+            "{:<40} p50 {:>7.1}  p90 {:>7.1}  p99 {:>7.1}  plugins/decision {:>5.1}  needs p50 {:>6.1}  auction p50 {:>7.1}",
+            d.name,
+            d.stats.p50_us,
+            d.stats.p90_us,
+            d.stats.p99_us,
+            d.plugins_called,
+            d.needs_p50_us,
+            d.auction_p50_us
         );
     }
     if let Some(tunings) = tunings {
