@@ -30,6 +30,8 @@
 //!   engine that ties them together.
 //! - [`scenario`]: simulated households (family, student, opted-in) for the
 //!   demo, the tests and the decision benchmark.
+//! - [`demo`]: `vitrine demo`, a month of decisions for the simulated
+//!   households.
 //! - [`time`]: days and timestamps.
 //! - [`cli`]: the `vitrine` command line (`plugin check`, `plugin run`,
 //!   `samples`, `bench`).
@@ -41,6 +43,7 @@ pub mod auction;
 pub mod bench;
 pub mod cli;
 pub mod decision;
+pub mod demo;
 pub mod explain;
 pub mod household;
 pub mod mandate;

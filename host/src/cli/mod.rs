@@ -2,6 +2,7 @@
 //! calls the library.
 
 mod bench;
+mod demo;
 mod needs;
 mod plugin;
 mod samples;
@@ -27,6 +28,9 @@ enum Command {
     /// Check or run a brand plugin, in the production sandbox.
     #[command(subcommand)]
     Plugin(plugin::PluginCommand),
+    /// A month of automated purchases for three simulated households, told
+    /// as a story (or `--json`).
+    Demo(demo::DemoArgs),
     /// Run each embedded sample brand on its example request, or export them.
     Samples(samples::SamplesArgs),
     /// Measure the sandbox on this machine (see docs/BENCHMARKS.md).
@@ -64,6 +68,7 @@ pub fn main() -> ExitCode {
     init_tracing();
     match cli.command {
         Command::Plugin(command) => plugin::run(command),
+        Command::Demo(args) => demo::run(args),
         Command::Samples(args) => samples::run(args),
         Command::Bench(args) => bench::run(args),
         Command::NeedsAccuracy(args) => needs::run(args),
