@@ -86,9 +86,39 @@ pub enum DecisionError {
         /// The household.
         household: String,
     },
+    /// The need itself is malformed.
+    #[error("need {need}: {why}")]
+    InvalidNeed {
+        /// The need.
+        need: String,
+        /// What is wrong.
+        why: String,
+    },
     /// The need was already decided into an order.
     #[error("{0}")]
     Order(#[from] OrderError),
+}
+
+/// Checks what a need must be before any brand is asked about it.
+fn check_need(need: &Need) -> Result<(), DecisionError> {
+    let why = if need.id.is_empty() || need.id.len() > 128 {
+        Some("the id must be 1 to 128 characters".to_owned())
+    } else if !crate::model::is_category_path(&need.category) {
+        Some(format!("{:?} is not a taxonomy path", need.category))
+    } else if need.quantity.amount == 0 {
+        Some("the quantity must be positive".to_owned())
+    } else if need.latest_day < need.earliest_day {
+        Some("the latest delivery day is before the earliest".to_owned())
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(DecisionError::InvalidNeed {
+            need: need.id.clone(),
+            why,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The decision core: registered brands, policy, k-anonymity, orders and
@@ -179,6 +209,7 @@ impl DecisionEngine {
         now: Timestamp,
     ) -> Result<Decision, DecisionError> {
         household.validate()?;
+        check_need(need)?;
         if need.household != household.id {
             return Err(DecisionError::ForeignNeed {
                 need: need.id.clone(),
@@ -269,5 +300,78 @@ impl DecisionEngine {
             placement,
             explanation,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NeedKind, Quantity, Unit};
+    use crate::needs::NeedReason;
+
+    fn need(household: &Household) -> Need {
+        Need {
+            id: "need-1".into(),
+            household: household.id.clone(),
+            kind: NeedKind::Seasonal,
+            category: "school/supplies/primary".into(),
+            quantity: Quantity {
+                amount: 1,
+                unit: Unit::Piece,
+            },
+            earliest_day: Day(10),
+            latest_day: Day(12),
+            raised_at: Timestamp::at(Day(10), 9),
+            reason: NeedReason::Seasonal {
+                rule: "back-to-school".into(),
+                description: "test".into(),
+                child: None,
+                event_day: Day(20),
+            },
+        }
+    }
+
+    #[tokio::test]
+    async fn malformed_needs_and_foreign_needs_are_refused_before_any_brand_is_asked() {
+        let engine = DecisionEngine::new(DecisionConfig::default(), Pseudonymiser::new([0; 32]));
+        let household = Household::new("h", "EUR");
+        let now = Timestamp::at(Day(10), 9);
+        let mut bad = need(&household);
+        bad.category = "Not A Path".into();
+        assert!(matches!(
+            engine.decide(&household, &bad, now).await,
+            Err(DecisionError::InvalidNeed { .. })
+        ));
+        let mut bad = need(&household);
+        bad.quantity.amount = 0;
+        assert!(matches!(
+            engine.decide(&household, &bad, now).await,
+            Err(DecisionError::InvalidNeed { .. })
+        ));
+        let mut bad = need(&household);
+        bad.latest_day = Day(9);
+        assert!(matches!(
+            engine.decide(&household, &bad, now).await,
+            Err(DecisionError::InvalidNeed { .. })
+        ));
+        let mut foreign = need(&household);
+        foreign.household = HouseholdId("other".into());
+        assert!(matches!(
+            engine.decide(&household, &foreign, now).await,
+            Err(DecisionError::ForeignNeed { .. })
+        ));
+        let mut broken = household.clone();
+        broken.currency = "euro".into();
+        assert!(matches!(
+            engine.decide(&broken, &need(&household), now).await,
+            Err(DecisionError::Household(_))
+        ));
+        // A well-formed need with no brand registered: decided, nothing ordered.
+        let decision = engine
+            .decide(&household, &need(&household), now)
+            .await
+            .unwrap();
+        assert!(decision.auction.winner().is_none());
+        assert_eq!(decision.outcome(), MandateDecision::Declined);
     }
 }
