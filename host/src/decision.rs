@@ -216,15 +216,12 @@ impl DecisionEngine {
                 household: household.id.0.clone(),
             });
         }
-        if let Some(existing) = self
-            .orders
-            .orders(&household.id)
-            .iter()
-            .find(|o| o.need_id == need.id)
-        {
+        // Checked again, atomically, when the order is placed; this spares
+        // the brands an auction that could not lead to an order.
+        if let Some(order_id) = self.orders.order_for_need(&household.id, &need.id) {
             return Err(OrderError::DuplicateNeed {
                 need_id: need.id.clone(),
-                order_id: existing.id.clone(),
+                order_id,
             }
             .into());
         }

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
 use serde::Serialize;
 
 use crate::decision::{Decision, DecisionConfig, DecisionEngine};
@@ -108,8 +109,8 @@ pub struct DemoReport {
 /// What a household answers when asked: the couple approves a treat only on
 /// Tuesdays; everything else is approved.
 fn answers_yes(household: &str, kind: NeedKind, day: Day) -> bool {
-    let weekday = day.date().format("%u").to_string();
-    !(kind == NeedKind::Desire && household.starts_with("couple") && weekday != "2")
+    let tuesday = day.date().weekday() == chrono::Weekday::Tue;
+    !(kind == NeedKind::Desire && household.starts_with("couple") && !tuesday)
 }
 
 struct Pending {

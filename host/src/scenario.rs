@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -130,12 +131,7 @@ impl Resident {
                 at: Timestamp::at(day, 20),
             });
         }
-        let weekday = day
-            .date()
-            .format("%u")
-            .to_string()
-            .parse::<u32>()
-            .unwrap_or(0);
+        let weekday = day.date().weekday().number_from_monday();
         if self.stressful_weekdays.contains(&weekday) {
             for (hour, level) in [(18, 74), (19, 81), (21, 77)] {
                 // Refused without consent, which is the point: nothing kept.

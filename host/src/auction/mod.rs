@@ -148,6 +148,9 @@ pub async fn run_auction(
     )
     .await;
 
+    let cap = bids
+        .first()
+        .and_then(|(_, request)| prefs.budget_cap(&request.category));
     let mut scored = Vec::new();
     let mut bidders = Vec::new();
     for ((bidder, request), report) in bids.iter().zip(reports) {
@@ -221,7 +224,6 @@ pub async fn run_auction(
             .into_iter()
             .filter(|o| prefs.required_labels.iter().all(|l| o.labels.contains(l)))
             .collect();
-        let cap = prefs.budget_cap(&request.category);
         let (affordable, too_dear): (Vec<Offer>, Vec<Offer>) = valid
             .into_iter()
             .partition(|o| cap.is_none_or(|cap| o.price_minor <= cap));
@@ -244,35 +246,28 @@ pub async fn run_auction(
         bidders.push(outcome);
     }
 
-    let weight = prefs.price_sensitivity;
-    scored.sort_by(|a, b| {
+    // Each offer's tie-breaker is hashed once, then the offers are sorted
+    // best first together with their candidates.
+    let mut ranked: Vec<(ScoredOffer, Candidate)> = scored
+        .into_iter()
+        .map(|s| {
+            let candidate = Candidate {
+                brand: s.brand.clone(),
+                value: s.breakdown.value,
+                price_minor: s.offer.price_minor,
+                tiebreak: tiebreak(config.seed, &s.brand, &s.offer.sku),
+            };
+            (s, candidate)
+        })
+        .collect();
+    ranked.sort_by(|(a, ca), (b, cb)| {
         b.breakdown
             .score
             .total_cmp(&a.breakdown.score)
-            .then_with(|| {
-                tiebreak(config.seed, &a.brand, &a.offer.sku).cmp(&tiebreak(
-                    config.seed,
-                    &b.brand,
-                    &b.offer.sku,
-                ))
-            })
+            .then_with(|| ca.tiebreak.cmp(&cb.tiebreak))
     });
-    let candidates: Vec<Candidate> = scored
-        .iter()
-        .map(|s| Candidate {
-            brand: s.brand.clone(),
-            value: s.breakdown.value,
-            price_minor: s.offer.price_minor,
-            tiebreak: tiebreak(config.seed, &s.brand, &s.offer.sku),
-        })
-        .collect();
-    let category = bids.first().map(|(_, r)| r.category.as_str()).unwrap_or("");
-    let settlement = settle(
-        &candidates,
-        weight,
-        config.pricing,
-        prefs.budget_cap(category),
-    );
+    let (scored, candidates): (Vec<ScoredOffer>, Vec<Candidate>) = ranked.into_iter().unzip();
+    let settlement = settle(&candidates, prefs.price_sensitivity, config.pricing, cap);
     if let Some(s) = &settlement {
         let winner = &scored[s.winner];
         let winning_score = winner.breakdown.score;

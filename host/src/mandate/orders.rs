@@ -381,6 +381,15 @@ impl OrderBook {
             .collect()
     }
 
+    /// The order already made for `need_id`, if any.
+    pub fn order_for_need(&self, household: &HouseholdId, need_id: &str) -> Option<String> {
+        let book = self.book(household);
+        let book = lock(&book);
+        book.by_need
+            .get(need_id)
+            .map(|&i| book.orders[i].id.clone())
+    }
+
     /// Every order of the household, oldest first.
     pub fn orders(&self, household: &HouseholdId) -> Vec<Order> {
         lock(&self.book(household)).orders.clone()

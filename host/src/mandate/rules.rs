@@ -239,7 +239,7 @@ pub enum MandateRule {
 
 impl fmt::Display for MandateRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let money = |m: &u64| format!("{}.{:02}", m / 100, m % 100);
+        let money = |m: &u64| crate::explain::money(*m);
         match self {
             MandateRule::NoOffer => write!(f, "no acceptable offer"),
             MandateRule::DesireAlwaysAsks => {
