@@ -640,3 +640,42 @@ fn unit(decision: &vitrine::decision::Decision) -> vitrine::model::Unit {
         .winner()
         .map_or(vitrine::model::Unit::Piece, |w| w.offer.quantity.unit)
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_brand_the_household_blocks_is_never_sent_the_request() {
+    let runtime = runtime();
+    let engine = engine_with_samples(&runtime, 1);
+    engine.register("recorder", load_hostile(&runtime, hostile::RECORDER));
+    let (mut household, needs, now) = family_with_needs();
+    household
+        .preferences
+        .blocked_brands
+        .insert("recorder".into());
+    let decision = engine.decide(&household, &needs[0], now).await.unwrap();
+    let recorder = decision
+        .auction
+        .bidders
+        .iter()
+        .find(|b| b.brand == "recorder")
+        .expect("the blocked brand is accounted for");
+    assert_eq!(recorder.loss, Some(LossReason::Blocked));
+    assert_eq!(recorder.call, vitrine::auction::NOT_CALLED);
+    assert_eq!(recorder.fuel_used, 0, "its plugin never ran");
+    assert!(
+        decision
+            .requests
+            .iter()
+            .all(|(brand, _)| brand != "recorder")
+    );
+    assert!(
+        decision
+            .explanation
+            .shared
+            .iter()
+            .all(|s| s.brand != "recorder")
+    );
+    assert!(
+        decision.auction.winner().is_some(),
+        "the other brands still bid"
+    );
+}

@@ -252,6 +252,11 @@ impl DecisionEngine {
             .map(|(bidder, (_, m))| (bidder, m.request.clone()))
             .collect();
         let auction = run_auction(bids, &household.preferences, &self.config.auction).await;
+        // What each brand was actually sent (blocked brands are not called).
+        let requests: Vec<(String, Minimised)> = requests
+            .into_iter()
+            .filter(|(brand, _)| !household.preferences.blocked_brands.contains(brand))
+            .collect();
 
         let winner = auction.winner();
         let settlement = auction.settlement.as_ref();

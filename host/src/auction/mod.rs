@@ -113,6 +113,9 @@ impl AuctionResult {
     }
 }
 
+/// The `call` of a bidder that was not called (the household blocks it).
+pub const NOT_CALLED: &str = "not_called";
+
 /// A deterministic tie-breaker for an offer.
 fn tiebreak(seed: u64, brand: &str, sku: &str) -> u64 {
     let digest = Sha256::new()
@@ -131,6 +134,11 @@ pub async fn run_auction(
     config: &AuctionConfig,
 ) -> AuctionResult {
     let started = Instant::now();
+    // A brand the household blocks is never called: it would lose anyway,
+    // and it must not even see the request.
+    let (blocked, bids): (Vec<_>, Vec<_>) = bids
+        .into_iter()
+        .partition(|(bidder, _)| prefs.blocked_brands.contains(&bidder.brand));
     let calls = bids
         .iter()
         .map(|(bidder, request)| FanOutCall {
@@ -152,7 +160,17 @@ pub async fn run_auction(
         .first()
         .and_then(|(_, request)| prefs.budget_cap(&request.category));
     let mut scored = Vec::new();
-    let mut bidders = Vec::new();
+    let mut bidders: Vec<BidderOutcome> = blocked
+        .into_iter()
+        .map(|(bidder, _)| BidderOutcome {
+            brand: bidder.brand,
+            call: NOT_CALLED.to_owned(),
+            fuel_used: 0,
+            wall_time_us: 0,
+            rejected: Vec::new(),
+            loss: Some(LossReason::Blocked),
+        })
+        .collect();
     for ((bidder, request), report) in bids.iter().zip(reports) {
         let brand = &bidder.brand;
         let mut outcome = BidderOutcome {
@@ -201,11 +219,6 @@ pub async fn run_auction(
             outcome.loss = Some(LossReason::InvalidOffers {
                 rejected: outcome.rejected.clone(),
             });
-            bidders.push(outcome);
-            continue;
-        }
-        if prefs.blocked_brands.contains(brand) {
-            outcome.loss = Some(LossReason::Blocked);
             bidders.push(outcome);
             continue;
         }

@@ -135,7 +135,10 @@ impl BrandReports {
         let winner = auction.winner().map(|w| w.brand.clone());
         for bidder in &auction.bidders {
             let counts = state.counts.entry((bidder.brand.clone(), day)).or_default();
-            *counts.cells.entry("requests".into()).or_default() += 1;
+            // A blocked brand was not sent the request: only its loss counts.
+            if bidder.call != crate::auction::NOT_CALLED {
+                *counts.cells.entry("requests".into()).or_default() += 1;
+            }
             let offers = auction
                 .scored
                 .iter()
