@@ -326,4 +326,12 @@ mod tests {
             serde_json::to_value(&again.decisions).unwrap()
         );
     }
+
+    #[tokio::test]
+    async fn a_month_of_no_days_or_over_a_year_is_refused() {
+        for days in [0, -3, 367] {
+            let err = run_demo(DemoConfig { seed: 1, days }).await.unwrap_err();
+            assert!(err.to_string().contains("days must be 1 to 366"), "{err}");
+        }
+    }
 }
