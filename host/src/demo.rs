@@ -15,15 +15,18 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 use serde::Serialize;
 
-use crate::decision::{Decision, DecisionConfig, DecisionEngine};
+use std::sync::Arc;
+
+use crate::decision::{Decision, DecisionConfig};
 use crate::explain::Explanation;
 use crate::mandate::{MandateDecision, OrderStatus};
 use crate::model::{NeedKind, Quantity};
-use crate::needs::{NeedHistory, NeedsEngine};
-use crate::reports::{BrandReport, Pseudonymiser};
-use crate::runtime::{Limits, Runtime};
+use crate::platform::household::OrderAction;
+use crate::platform::{Clock, NeedRef, Platform, PlatformConfig, Upload};
+use crate::reports::BrandReport;
 use crate::samples::SAMPLES;
 use crate::scenario::{Resident, demo_households, demo_start};
+use crate::store::tokens::Principal;
 use crate::time::{Day, Timestamp};
 
 /// The demo's settings.
@@ -120,52 +123,109 @@ struct Pending {
     brand: String,
 }
 
-/// Runs the month.
+/// A finished demo: its report, and the platform it ran on (with the
+/// temporary database it lives in) for `--serve`.
+pub struct DemoRun {
+    /// What happened.
+    pub report: DemoReport,
+    /// The platform, its clock at the end of the month.
+    pub platform: Arc<Platform>,
+    /// Each household's token (for the API afterwards).
+    pub household_tokens: BTreeMap<String, String>,
+    /// Each brand's token.
+    pub brand_tokens: BTreeMap<String, String>,
+    /// The temporary directory holding the database; removed when dropped.
+    pub dir: tempfile::TempDir,
+}
+
+/// Runs the month and returns its report.
 pub async fn run_demo(config: DemoConfig) -> anyhow::Result<DemoReport> {
+    let run = run_demo_platform(config).await?;
+    run.platform.close().await;
+    Ok(run.report)
+}
+
+/// Runs the month on a platform over a temporary database: the sample
+/// brands are created and their plugins uploaded as an operator would, the
+/// households created, and every need evaluated, decided, approved or
+/// declined through the same methods the HTTP API calls.
+pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
     anyhow::ensure!((1..=366).contains(&config.days), "days must be 1 to 366");
-    let runtime = Runtime::new(Limits::default())?;
+    let dir = tempfile::tempdir()?;
     let mut decision_config = DecisionConfig::default();
     decision_config.auction.seed = config.seed;
     // Three households can never make 50 share a label set: the demo lowers
     // k so that labels are seen to travel (documented in its output).
     decision_config.minimiser.k = 2;
-    let engine = DecisionEngine::new(decision_config, Pseudonymiser::new([config.seed as u8; 32]));
-    for sample in SAMPLES {
-        engine.register(sample.name, sample.load(&runtime)?);
-    }
-    let needs_engine = NeedsEngine::default();
     let start = demo_start();
+    let clock = Clock::manual(Timestamp::at(start, 0));
+    let platform = Arc::new(
+        Platform::open(
+            PlatformConfig {
+                db: dir.path().join("vitrine.db"),
+                decision: decision_config,
+                ..PlatformConfig::default()
+            },
+            clock.clone(),
+        )
+        .await?,
+    );
+    let operator = Principal::Operator;
+    let mut brand_tokens = BTreeMap::new();
+    for sample in SAMPLES {
+        let created = platform.create_brand(sample.name, sample.name).await?;
+        brand_tokens.insert(sample.name.to_owned(), created.token);
+        platform
+            .upload_plugin(
+                sample.name,
+                Upload {
+                    wasm: sample.wasm,
+                    catalog_json: Some(sample.catalog_json),
+                    enable: true,
+                },
+            )
+            .await?;
+    }
     let mut residents: Vec<Resident> = demo_households(config.seed);
+    let mut household_tokens = BTreeMap::new();
     for resident in &mut residents {
         resident.warm_up(start, 14);
+        let created = platform
+            .create_household(resident.household.clone())
+            .await?;
+        household_tokens.insert(resident.household.id.0.clone(), created.token);
     }
-    let mut histories: Vec<NeedHistory> = vec![NeedHistory::default(); residents.len()];
     let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
     let mut decisions: Vec<DemoDecision> = Vec::new();
     let mut asked: Vec<(usize, String, usize)> = Vec::new(); // (household, order, decision)
 
     for offset in 0..config.days {
         let day = start.plus(offset);
-        let morning = Timestamp::at(day, 8);
+        clock.set(Timestamp::at(day, 8));
         // Answers to yesterday's questions.
         for (h, order_id, index) in asked.drain(..) {
-            let id = residents[h].household.id.clone();
+            let id = residents[h].household.id.0.clone();
             let kind = decisions[index].need_kind;
-            let yes = answers_yes(&id.0, kind, day);
-            let result = if yes {
-                engine.orders().approve(&id, &order_id, morning)
+            let yes = answers_yes(&id, kind, day);
+            let action = if yes {
+                OrderAction::Approve
             } else {
-                engine.orders().decline(&id, &order_id)
+                OrderAction::Decline
             };
-            if result.is_ok() {
+            let as_household = Principal::Household(id.clone());
+            if platform
+                .order_action(&id, &order_id, action, &as_household)
+                .await
+                .is_ok()
+            {
                 decisions[index].household_answer =
                     Some(if yes { "approved" } else { "declined" }.into());
             }
         }
-        engine.orders().dispatch_due(morning);
+        platform.dispatch_due().await?;
         // Deliveries of the day.
         for resident in &mut residents {
-            for order in engine.orders().orders(&resident.household.id) {
+            for order in platform.orders(&resident.household.id.0)? {
                 // Dispatch waits for the cancel window, so an order arrives on
                 // its delivery day or, if approved late, the day it is sent.
                 if order.status == OrderStatus::Dispatched
@@ -183,25 +243,34 @@ pub async fn run_demo(config: DemoConfig) -> anyhow::Result<DemoReport> {
                 }
             }
         }
+        clock.set(Timestamp::at(day, 21));
         for (h, resident) in residents.iter_mut().enumerate() {
             resident.live(day);
-            let now = Timestamp::at(day, 21);
-            let history = &mut histories[h];
-            history.in_flight = engine
-                .orders()
-                .in_flight_categories(&resident.household.id, day)
-                .into_iter()
-                .collect();
-            for need in needs_engine.evaluate(&resident.household, now, history) {
-                history.record(&need);
-                let decision = match engine.decide(&resident.household, &need, now).await {
+            let id = resident.household.id.0.clone();
+            // The household's devices sync the day's events.
+            let synced = resident.household.clone();
+            platform
+                .update_household(
+                    &id,
+                    &Principal::Household(id.clone()),
+                    "household.synced",
+                    |h| {
+                        *h = synced;
+                        Ok(())
+                    },
+                )
+                .await?;
+            for need in platform.evaluate_needs(&id, &operator).await? {
+                let decision = match platform
+                    .decide(&id, NeedRef::NeedId(need.id.clone()), &operator)
+                    .await
+                {
                     Ok(decision) => decision,
                     Err(e) => anyhow::bail!("deciding {}: {e}", need.id),
                 };
                 if let (Some(order), Some(winner)) =
                     (&decision.placement.order, decision.auction.winner())
                 {
-                    history.in_flight.insert(need.category.clone());
                     pending.insert(
                         order.id.clone(),
                         Pending {
@@ -220,9 +289,11 @@ pub async fn run_demo(config: DemoConfig) -> anyhow::Result<DemoReport> {
         }
     }
 
+    // Reports are issued for days that have ended.
+    clock.set(Timestamp::at(start.plus(config.days), 8));
     let mut brands = Vec::new();
-    for bidder in engine.bidders() {
-        let notices = engine.reports().notices(&bidder.brand);
+    for bidder in platform.engine().bidders() {
+        let notices = platform.engine().reports().notices(&bidder.brand);
         let mut pseudonyms: Vec<&String> = notices.iter().map(|n| &n.household_pseudonym).collect();
         pseudonyms.sort();
         pseudonyms.dedup();
@@ -234,7 +305,7 @@ pub async fn run_demo(config: DemoConfig) -> anyhow::Result<DemoReport> {
                     && d.explanation.shared.iter().any(|s| s.brand == bidder.brand)
             });
             if asked_that_day {
-                daily_reports.push(engine.reports().report(&bidder.brand, day, 1.0)?);
+                daily_reports.push(platform.brand_report(&bidder.brand, day).await?);
             }
         }
         brands.push(DemoBrand {
@@ -244,25 +315,28 @@ pub async fn run_demo(config: DemoConfig) -> anyhow::Result<DemoReport> {
             daily_reports,
         });
     }
-    let spent = residents
-        .iter()
-        .map(|r| {
-            let total = engine
-                .orders()
-                .orders(&r.household.id)
-                .iter()
-                .filter(|o| o.status.spends())
-                .map(|o| o.price_paid_minor)
-                .sum();
-            (r.household.id.0.clone(), total)
-        })
-        .collect();
-    Ok(DemoReport {
-        config,
-        start: start.date().to_string(),
-        decisions,
-        brands,
-        spent,
+    let mut spent = BTreeMap::new();
+    for r in &residents {
+        let total = platform
+            .orders(&r.household.id.0)?
+            .iter()
+            .filter(|o| o.status.spends())
+            .map(|o| o.price_paid_minor)
+            .sum();
+        spent.insert(r.household.id.0.clone(), total);
+    }
+    Ok(DemoRun {
+        report: DemoReport {
+            config,
+            start: start.date().to_string(),
+            decisions,
+            brands,
+            spent,
+        },
+        platform,
+        household_tokens,
+        brand_tokens,
+        dir,
     })
 }
 

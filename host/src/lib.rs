@@ -39,6 +39,7 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod api;
 pub mod auction;
 pub mod bench;
 pub mod cli;
@@ -50,8 +51,10 @@ pub mod mandate;
 pub mod minimiser;
 pub mod model;
 pub mod needs;
+pub mod platform;
 pub mod reports;
 pub mod runtime;
 pub mod samples;
 pub mod scenario;
+pub mod store;
 pub mod time;

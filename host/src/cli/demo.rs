@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::demo::{DemoConfig, DemoReport, run_demo};
+use crate::demo::{DemoConfig, DemoReport, run_demo_platform};
 use crate::explain::money;
 
 #[derive(Debug, clap::Args)]
@@ -17,6 +17,9 @@ pub(super) struct DemoArgs {
     /// Print one JSON document instead of the story.
     #[arg(long)]
     json: bool,
+    /// Afterwards, serve the API on ADDR over the same data (until Ctrl-C).
+    #[arg(long, value_name = "ADDR")]
+    serve: Option<std::net::SocketAddr>,
 }
 
 pub(super) fn run(args: DemoArgs) -> ExitCode {
@@ -34,19 +37,48 @@ pub(super) fn run(args: DemoArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let report = match runtime.block_on(run_demo(config)) {
-        Ok(report) => report,
+    let run = match runtime.block_on(run_demo_platform(config)) {
+        Ok(run) => run,
         Err(e) => {
             eprintln!("error: {e:#}");
             return ExitCode::FAILURE;
         }
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).expect("json"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&run.report).expect("json")
+        );
     } else {
-        tell(&report);
+        tell(&run.report);
     }
-    ExitCode::SUCCESS
+    let Some(addr) = args.serve else {
+        runtime.block_on(run.platform.close());
+        return ExitCode::SUCCESS;
+    };
+    eprintln!("\nServing the demo's data (the clock stays at the end of the month).");
+    for (who, tokens) in [
+        ("household", &run.household_tokens),
+        ("brand", &run.brand_tokens),
+    ] {
+        for (id, token) in tokens {
+            eprintln!("  {who:<9} {id:<16} {token}");
+        }
+    }
+    let served = runtime.block_on(super::serve::serve_until_signal(
+        run.platform.clone(),
+        addr,
+        crate::api::ApiConfig::default(),
+        None,
+    ));
+    drop(run);
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn tell(report: &DemoReport) {

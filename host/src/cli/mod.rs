@@ -6,6 +6,7 @@ mod demo;
 mod needs;
 mod plugin;
 mod samples;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +36,11 @@ enum Command {
     Samples(samples::SamplesArgs),
     /// Measure the sandbox on this machine (see docs/BENCHMARKS.md).
     Bench(bench::BenchArgs),
+    /// Run the platform: the HTTP API over an embedded SQLite database.
+    Serve(serve::ServeArgs),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(serve::AuditCommand),
     /// Measure the needs engine's stock-out predictions on synthetic
     /// households (see docs/DECISIONS.md).
     NeedsAccuracy(needs::AccuracyArgs),
@@ -72,6 +78,8 @@ pub fn main() -> ExitCode {
         Command::Samples(args) => samples::run(args),
         Command::Bench(args) => bench::run(args),
         Command::NeedsAccuracy(args) => needs::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Audit(command) => serve::audit(command),
     }
 }
 

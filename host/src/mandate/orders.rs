@@ -300,6 +300,40 @@ impl OrderBook {
         Ok(order.clone())
     }
 
+    /// Puts back an order read from the store (at start-up); a later copy of
+    /// the same order replaces the earlier one.
+    pub fn restore(&self, order: Order) {
+        let book = self.book(&order.household);
+        let mut book = lock(&book);
+        if let Some(&index) = book.by_need.get(&order.need_id) {
+            book.orders[index] = order;
+        } else {
+            let index = book.orders.len();
+            book.by_need.insert(order.need_id.clone(), index);
+            book.orders.push(order);
+        }
+    }
+
+    /// Removes the order made for `need_id` (its decision could not be
+    /// stored, so it was never taken).
+    pub fn discard(&self, household: &HouseholdId, need_id: &str) {
+        let book = self.book(household);
+        let mut book = lock(&book);
+        if let Some(index) = book.by_need.remove(need_id) {
+            book.orders.remove(index);
+            for i in book.by_need.values_mut() {
+                if *i > index {
+                    *i -= 1;
+                }
+            }
+        }
+    }
+
+    /// Forgets a household's orders (after its erasure).
+    pub fn forget(&self, household: &HouseholdId) {
+        lock(&self.books).remove(household);
+    }
+
     /// The household approves an order that was waiting; it is placed and
     /// its cancel window starts now. An explicit approval is not held to the
     /// mandate's limits (that is the point of asking), but its spending is

@@ -233,6 +233,12 @@ impl BrandReports {
         })
     }
 
+    /// Records ε spent on a report issued before a restart.
+    pub fn restore_spent(&self, brand: &str, day: Day, epsilon: f64) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        *state.spent.entry((brand.to_owned(), day)).or_default() += epsilon;
+    }
+
     /// ε already spent by `brand` on `day`.
     pub fn epsilon_spent(&self, brand: &str, day: Day) -> f64 {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());

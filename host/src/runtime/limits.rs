@@ -110,6 +110,56 @@ pub struct LimitsError {
     pub why: &'static str,
 }
 
+/// What an operator may set per plugin: any of these, each only tighter
+/// than the runtime's limit (a plugin can be given less, never more, since
+/// the pooling allocator's slots are sized for the runtime's limits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginLimits {
+    /// Instruction budget per call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fuel: Option<u64>,
+    /// Deadline per call, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_ms: Option<u64>,
+    /// Linear memory per instance, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_bytes: Option<usize>,
+}
+
+impl PluginLimits {
+    /// `base` tightened by these overrides; refused when one would loosen
+    /// it or make the limits unusable.
+    pub fn apply(&self, base: &Limits) -> Result<Limits, LimitsError> {
+        let mut limits = base.clone();
+        let looser = |name| LimitsError {
+            name,
+            why: "may only be lowered below the runtime's limit",
+        };
+        if let Some(fuel) = self.fuel {
+            if fuel > base.fuel {
+                return Err(looser("fuel"));
+            }
+            limits.fuel = fuel;
+        }
+        if let Some(ms) = self.deadline_ms {
+            let deadline = Duration::from_millis(ms);
+            if deadline > base.deadline {
+                return Err(looser("deadline_ms"));
+            }
+            limits.deadline = deadline;
+        }
+        if let Some(bytes) = self.memory_bytes {
+            if bytes > base.memory_bytes {
+                return Err(looser("memory_bytes"));
+            }
+            limits.memory_bytes = bytes;
+        }
+        limits.validate()?;
+        Ok(limits)
+    }
+}
+
 impl Limits {
     /// Checks that the limits are usable.
     pub fn validate(&self) -> Result<(), LimitsError> {
@@ -273,5 +323,35 @@ mod tests {
         assert_eq!(limits.deadline_ticks(Duration::from_millis(50)), 50);
         assert_eq!(limits.deadline_ticks(Duration::from_micros(50_500)), 51);
         assert_eq!(limits.deadline_ticks(Duration::ZERO), 1);
+    }
+}
+
+#[cfg(test)]
+mod plugin_limit_tests {
+    use super::*;
+
+    #[test]
+    fn plugin_limits_only_tighten() {
+        let base = Limits::default();
+        let tight = PluginLimits {
+            fuel: Some(1_000),
+            deadline_ms: Some(10),
+            memory_bytes: Some(1 << 20),
+        }
+        .apply(&base)
+        .unwrap();
+        assert_eq!(tight.fuel, 1_000);
+        assert_eq!(tight.deadline, Duration::from_millis(10));
+        assert_eq!(tight.memory_bytes, 1 << 20);
+        let loose = PluginLimits {
+            fuel: Some(base.fuel + 1),
+            ..PluginLimits::default()
+        };
+        assert_eq!(loose.apply(&base).unwrap_err().name, "fuel");
+        let zero = PluginLimits {
+            deadline_ms: Some(0),
+            ..PluginLimits::default()
+        };
+        assert_eq!(zero.apply(&base).unwrap_err().name, "deadline");
     }
 }

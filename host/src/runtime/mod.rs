@@ -32,7 +32,7 @@ pub use contract::{ContractVersion, SERVED_VERSIONS};
 pub use engine::{Tuning, engine_fingerprint};
 pub use error::{CallError, LoadError};
 pub use fanout::{FanOutCall, FanOutDeadlines, fan_out};
-pub use limits::{Limits, LimitsError};
+pub use limits::{Limits, LimitsError, PluginLimits};
 pub use logging::{LogBuffer, LogEntry, LogLevel};
 pub use plugin::{CallPhases, Plugin, sha256_hex};
 pub use report::{CallReport, panic_message};

@@ -17,6 +17,7 @@ use super::Shared;
 use super::catalog::Catalog;
 use super::contract::{self, ContractVersion, v0_1};
 use super::error::{CallError, LoadError};
+use super::limits::{Limits, LimitsError, PluginLimits};
 use super::output;
 use super::report::{CallReport, classify};
 use super::sandbox::CallState;
@@ -36,6 +37,8 @@ struct Inner {
     size_bytes: usize,
     info: BrandInfo,
     catalog: Arc<Catalog>,
+    /// The runtime's limits, tightened by the operator for this plugin.
+    limits: Arc<Limits>,
 }
 
 impl std::fmt::Debug for Plugin {
@@ -76,8 +79,10 @@ impl Plugin {
             .instantiate_pre(&component)
             .map_err(mismatch)?;
         let pre = v0_1::BrandPre::new(instance_pre).map_err(mismatch)?;
+        let limits = Arc::new(shared.limits.clone());
         let mut plugin = Plugin {
             inner: Arc::new(Inner {
+                limits,
                 shared,
                 pre,
                 version,
@@ -130,6 +135,22 @@ impl Plugin {
     /// The same plugin with another catalog (prices changed, code did not):
     /// no recompilation, no relinking.
     pub fn with_catalog(&self, catalog: Catalog) -> Plugin {
+        self.rebuilt(Arc::new(catalog), self.inner.limits.clone())
+    }
+
+    /// The same plugin under tighter limits (an operator's choice for this
+    /// brand); refused if an override would loosen a runtime limit.
+    pub fn with_limits(&self, overrides: &PluginLimits) -> Result<Plugin, LimitsError> {
+        let limits = overrides.apply(&self.inner.shared.limits)?;
+        Ok(self.rebuilt(self.inner.catalog.clone(), Arc::new(limits)))
+    }
+
+    /// The limits this plugin's calls run under.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    fn rebuilt(&self, catalog: Arc<Catalog>, limits: Arc<Limits>) -> Plugin {
         Plugin {
             inner: Arc::new(Inner {
                 shared: self.inner.shared.clone(),
@@ -138,7 +159,8 @@ impl Plugin {
                 sha256: self.inner.sha256.clone(),
                 size_bytes: self.inner.size_bytes,
                 info: self.inner.info.clone(),
-                catalog: Arc::new(catalog),
+                catalog,
+                limits,
             }),
         }
     }
@@ -154,7 +176,7 @@ impl Plugin {
 
     /// Calls `describe` in a fresh sandbox.
     pub fn describe(&self) -> Result<BrandInfo, CallError> {
-        let deadline = self.inner.shared.limits.deadline;
+        let deadline = self.inner.limits.deadline;
         let (result, _) = self.run(Instant::now() + deadline, |brand, store| {
             brand.vitrine_brand_bidder().call_describe(store)
         });
@@ -165,13 +187,14 @@ impl Plugin {
     /// for at most the deadline plus one epoch tick; do not call it on an
     /// async executor's thread (use [`fan_out`](super::fan_out) there).
     pub fn call(&self, request: &OfferRequest) -> CallReport {
-        self.call_until(request, Instant::now() + self.inner.shared.limits.deadline)
+        self.call_until(request, Instant::now() + self.inner.limits.deadline)
     }
 
     /// Asks for offers; the call is interrupted at `deadline`.
     pub fn call_until(&self, request: &OfferRequest, deadline: Instant) -> CallReport {
         let started = Instant::now();
-        let limits = &self.inner.shared.limits;
+        let limits = &*self.inner.limits;
+        let deadline = deadline.min(started + limits.deadline);
         if let Err(e) = request.validate() {
             return CallReport::refused(CallError::InvalidInput(e.to_string()), started.elapsed());
         }
@@ -212,7 +235,7 @@ impl Plugin {
     ) -> (Result<R, CallError>, CallReport) {
         let started = Instant::now();
         let shared = &self.inner.shared;
-        let limits = &shared.limits;
+        let limits = &*self.inner.limits;
         let remaining = deadline.saturating_duration_since(started);
         if remaining.is_zero() {
             let timeout = CallError::Timeout {

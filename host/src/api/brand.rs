@@ -1,0 +1,53 @@
+//! Brand routes: each brand reads only its own plugins, orders and report.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::Value;
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::Auth;
+use crate::time::Day;
+
+type Reply = Result<(StatusCode, Json<Value>), ApiError>;
+
+fn ok<T: serde::Serialize>(value: T) -> Reply {
+    Ok((
+        StatusCode::OK,
+        Json(serde_json::to_value(value).unwrap_or_default()),
+    ))
+}
+
+pub(super) async fn plugins(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path(brand): Path<String>,
+) -> Reply {
+    auth.operator_or_brand(&brand)?;
+    ok(s.platform.plugin_status(&brand).await?)
+}
+
+pub(super) async fn orders(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path(brand): Path<String>,
+) -> Reply {
+    auth.brand(&brand)?;
+    ok(s.platform.brand_orders(&brand).await?)
+}
+
+pub(super) async fn report(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path((brand, day)): Path<(String, String)>,
+) -> Reply {
+    auth.brand(&brand)?;
+    let date = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+        .map_err(|_| ApiError::bad_request("invalid_day", "the day is YYYY-MM-DD"))?;
+    ok(s.platform
+        .brand_report(&brand, Day::from_date(date))
+        .await?)
+}

@@ -1,0 +1,401 @@
+//! The API's routes as data: method, path, who may call it, what it does.
+//! The OpenAPI document is rendered from this table, and a test checks the
+//! router answers every row (so the document cannot drift from the code).
+
+use serde_json::{Value, json};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (no token).
+    Public,
+    /// The operator.
+    Operator,
+    /// The operator, or the brand named in the path.
+    OperatorOrOwnBrand,
+    /// The brand named in the path.
+    OwnBrand,
+    /// The household named in the path.
+    OwnHousehold,
+}
+
+impl Access {
+    /// As written in the documentation.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Access::Public => "anyone",
+            Access::Operator => "operator",
+            Access::OperatorOrOwnBrand => "operator, or the brand itself",
+            Access::OwnBrand => "the brand itself",
+            Access::OwnHousehold => "the household itself",
+        }
+    }
+}
+
+/// What a route takes as its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// Nothing.
+    None,
+    /// JSON, described by the text.
+    Json(&'static str),
+    /// A wasm component's bytes.
+    Wasm,
+}
+
+/// One route.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// `GET`, `POST`, `PUT`, `DELETE`.
+    pub method: &'static str,
+    /// The path, parameters in braces.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// What it does.
+    pub summary: &'static str,
+    /// Its body.
+    pub body: Body,
+    /// Whether it honours `Idempotency-Key`.
+    pub idempotent: bool,
+}
+
+const fn r(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    summary: &'static str,
+    body: Body,
+) -> Route {
+    Route {
+        method,
+        path,
+        access,
+        summary,
+        body,
+        idempotent: false,
+    }
+}
+
+const fn idem(route: Route) -> Route {
+    Route {
+        idempotent: true,
+        ..route
+    }
+}
+
+/// Every route.
+pub const ROUTES: &[Route] = {
+    use Access::*;
+    use Body::{Json, None as NoBody, Wasm};
+    &[
+        r(
+            "GET",
+            "/healthz",
+            Public,
+            "Liveness and database check.",
+            NoBody,
+        ),
+        r("GET", "/metrics", Operator, "Prometheus metrics.", NoBody),
+        r("GET", "/v1/openapi.json", Public, "This document.", NoBody),
+        r(
+            "POST",
+            "/v1/brands",
+            Operator,
+            "Create a brand; returns its token once.",
+            Json("{\"id\": string, \"name\": string}"),
+        ),
+        r("GET", "/v1/brands", Operator, "List brands.", NoBody),
+        r(
+            "POST",
+            "/v1/brands/{brand}/plugins",
+            Operator,
+            "Upload a plugin version (checked like `vitrine plugin check`); `?enable=true` makes it live.",
+            Wasm,
+        ),
+        r(
+            "GET",
+            "/v1/brands/{brand}/plugins",
+            OperatorOrOwnBrand,
+            "The brand's plugin versions, status and call/error counts.",
+            NoBody,
+        ),
+        r(
+            "POST",
+            "/v1/brands/{brand}/plugins/{version}/enable",
+            Operator,
+            "Make this version live.",
+            NoBody,
+        ),
+        r(
+            "PUT",
+            "/v1/brands/{brand}/plugins/{version}/limits",
+            Operator,
+            "Tighten this version's limits.",
+            Json("{\"fuel\"?: int, \"deadline_ms\"?: int, \"memory_bytes\"?: int}"),
+        ),
+        r(
+            "PUT",
+            "/v1/brands/{brand}/plugins/{version}/catalog",
+            OperatorOrOwnBrand,
+            "Replace this version's catalog (prices).",
+            Json("catalog: object of scalars"),
+        ),
+        r(
+            "POST",
+            "/v1/brands/{brand}/disable",
+            Operator,
+            "Take the brand out of auctions.",
+            NoBody,
+        ),
+        r(
+            "POST",
+            "/v1/brands/{brand}/rollback",
+            Operator,
+            "Make the previous version live.",
+            NoBody,
+        ),
+        r(
+            "GET",
+            "/v1/brands/{brand}/orders",
+            OwnBrand,
+            "Orders the brand won, households by pseudonym.",
+            NoBody,
+        ),
+        r(
+            "GET",
+            "/v1/brands/{brand}/reports/{day}",
+            OwnBrand,
+            "The brand's private daily report (YYYY-MM-DD, a day that has ended).",
+            NoBody,
+        ),
+        r(
+            "GET",
+            "/v1/policy",
+            Operator,
+            "The data-sharing policy.",
+            NoBody,
+        ),
+        r(
+            "PUT",
+            "/v1/policy",
+            Operator,
+            "Replace the data-sharing policy.",
+            Json("SharingPolicy"),
+        ),
+        r(
+            "GET",
+            "/v1/audit",
+            Operator,
+            "Audit entries (`?after=SEQ&limit=N`) and whether the chain verifies.",
+            NoBody,
+        ),
+        r(
+            "POST",
+            "/v1/households",
+            Operator,
+            "Create a household from its data; returns its token once.",
+            Json("Household"),
+        ),
+        r(
+            "GET",
+            "/v1/households/{household}",
+            OwnHousehold,
+            "Export everything stored about the household.",
+            NoBody,
+        ),
+        r(
+            "DELETE",
+            "/v1/households/{household}",
+            OwnHousehold,
+            "Erase the household's data (the audit log keeps pseudonymous entries).",
+            NoBody,
+        ),
+        r(
+            "POST",
+            "/v1/households/{household}/events",
+            OwnHousehold,
+            "Add consumption events, inventory readings, purchases.",
+            Json("{\"consumption\"?: [..], \"inventory\"?: [..], \"purchases\"?: [..]}"),
+        ),
+        r(
+            "PUT",
+            "/v1/households/{household}/calendar",
+            OwnHousehold,
+            "Replace calendar facts.",
+            Json("Calendar"),
+        ),
+        r(
+            "POST",
+            "/v1/households/{household}/signals",
+            OwnHousehold,
+            "Add context signals (refused without consent).",
+            Json("[ContextSignal]"),
+        ),
+        r(
+            "PUT",
+            "/v1/households/{household}/preferences",
+            OwnHousehold,
+            "Replace preferences.",
+            Json("Preferences"),
+        ),
+        r(
+            "PUT",
+            "/v1/households/{household}/consents",
+            OwnHousehold,
+            "Replace consents (withdrawing signals erases them).",
+            Json("[DataField]"),
+        ),
+        r(
+            "PUT",
+            "/v1/households/{household}/mandates",
+            OwnHousehold,
+            "Replace mandates.",
+            Json("[Mandate]"),
+        ),
+        r(
+            "GET",
+            "/v1/households/{household}/needs",
+            OwnHousehold,
+            "Needs raised, with reasons and decisions.",
+            NoBody,
+        ),
+        r(
+            "POST",
+            "/v1/households/{household}/needs/evaluate",
+            OwnHousehold,
+            "Run the needs engine now; returns the needs raised.",
+            NoBody,
+        ),
+        r(
+            "GET",
+            "/v1/households/{household}/decisions",
+            OwnHousehold,
+            "Decisions with explanations, newest first (`?limit=N`).",
+            NoBody,
+        ),
+        idem(r(
+            "POST",
+            "/v1/households/{household}/decisions",
+            OwnHousehold,
+            "Decide a need now.",
+            Json("{\"need_id\": string} or {\"need\": Need}"),
+        )),
+        r(
+            "GET",
+            "/v1/households/{household}/decisions/{decision}",
+            OwnHousehold,
+            "One decision with its explanation.",
+            NoBody,
+        ),
+        r(
+            "GET",
+            "/v1/households/{household}/orders",
+            OwnHousehold,
+            "Orders.",
+            NoBody,
+        ),
+        idem(r(
+            "POST",
+            "/v1/households/{household}/orders/{order}/approve",
+            OwnHousehold,
+            "Approve an order that was asked.",
+            NoBody,
+        )),
+        idem(r(
+            "POST",
+            "/v1/households/{household}/orders/{order}/decline",
+            OwnHousehold,
+            "Decline an order that was asked.",
+            NoBody,
+        )),
+        idem(r(
+            "POST",
+            "/v1/households/{household}/orders/{order}/cancel",
+            OwnHousehold,
+            "Cancel a placed order inside its window.",
+            NoBody,
+        )),
+    ]
+};
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    })
+}
+
+/// The OpenAPI 3.1 document.
+pub fn openapi() -> Value {
+    let mut paths = serde_json::Map::new();
+    for route in ROUTES {
+        let params: Vec<Value> = route
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .chain(route.idempotent.then(|| {
+                json!({"name": "Idempotency-Key", "in": "header", "required": false,
+                       "description": "Retries with the same key and body get the first answer.",
+                       "schema": {"type": "string", "maxLength": 255}})
+            }))
+            .collect();
+        let mut responses = serde_json::Map::new();
+        responses.insert(
+            "200".into(),
+            json!({"description": "OK (201 when created)"}),
+        );
+        if route.access != Access::Public {
+            responses.insert("401".into(), error_response("No valid token."));
+            responses.insert(
+                "403".into(),
+                error_response("The token may not act on this resource."),
+            );
+        }
+        if route.body != Body::None {
+            responses.insert("400".into(), error_response("Malformed body."));
+            responses.insert("413".into(), error_response("Body over the limit."));
+            responses.insert("422".into(), error_response("Well-formed but refused."));
+        }
+        let mut op = json!({
+            "summary": route.summary,
+            "description": format!("Who may call it: {}.", route.access.describe()),
+            "parameters": params,
+            "responses": responses,
+        });
+        if route.access != Access::Public {
+            op["security"] = json!([{"bearer": []}]);
+        }
+        match route.body {
+            Body::None => {}
+            Body::Json(shape) => {
+                op["requestBody"] = json!({"required": true, "description": shape,
+                    "content": {"application/json": {"schema": {"type": "object"}}}});
+            }
+            Body::Wasm => {
+                op["requestBody"] = json!({"required": true, "description": "A wasm component for vitrine:brand.",
+                    "content": {"application/wasm": {"schema": {"type": "string", "format": "binary"}}}});
+            }
+        }
+        let entry = paths
+            .entry(route.path.to_owned())
+            .or_insert_with(|| json!({}));
+        entry[route.method.to_lowercase()] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Vitrine",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "A platform that buys on behalf of households; brands compete through sandboxed plugins. Every error is {\"error\": {\"code\", \"message\"}}."
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}
+        }
+    })
+}

@@ -1,0 +1,427 @@
+//! What a household does with its own data: change it, see its needs and
+//! decisions with their explanations, ask for a decision, approve, decline
+//! or cancel orders, export everything, erase everything. Also the periodic
+//! cycle that evaluates needs and decides them, and dispatches due orders.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{Platform, PlatformError};
+use crate::decision::{Decision, DecisionError};
+use crate::household::{Household, HouseholdError, HouseholdId};
+use crate::mandate::{Order, OrderError};
+use crate::needs::{Need, NeedHistory};
+use crate::store::tokens::Principal;
+
+/// Which need to decide: a stored one, or one given in full.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum NeedRef {
+    /// A need the needs engine raised (see `GET .../needs`).
+    NeedId(String),
+    /// A need stated in full (its `household` is set from the path).
+    Need(Box<Need>),
+}
+
+/// A need and the decision taken on it, if any.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NeedView {
+    /// The need, with why it was raised.
+    pub need: Need,
+    /// The decision's id, once decided.
+    pub decision: Option<String>,
+}
+
+/// Everything stored about a household.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HouseholdExport {
+    /// Its private model.
+    pub household: Household,
+    /// Its needs.
+    pub needs: Vec<NeedView>,
+    /// Its decisions, with explanations.
+    pub decisions: Vec<Decision>,
+    /// Its orders.
+    pub orders: Vec<Order>,
+}
+
+/// What a household does with an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderAction {
+    /// Approve an order that was asked.
+    Approve,
+    /// Decline an order that was asked.
+    Decline,
+    /// Cancel a placed order inside its window.
+    Cancel,
+}
+
+fn household_error(e: HouseholdError) -> PlatformError {
+    match e {
+        HouseholdError::SignalWithoutConsent => {
+            PlatformError::conflict("no_consent", e.to_string())
+        }
+        HouseholdError::Invalid { .. } => {
+            PlatformError::invalid("invalid_household", e.to_string())
+        }
+    }
+}
+
+fn order_error(e: OrderError) -> PlatformError {
+    match &e {
+        OrderError::NotFound(id) => PlatformError::NotFound(format!("order {id}")),
+        OrderError::DuplicateNeed { .. } => {
+            PlatformError::conflict("duplicate_need", e.to_string())
+        }
+        OrderError::WrongStatus { .. } => PlatformError::conflict("wrong_status", e.to_string()),
+        OrderError::TooLate { .. } => PlatformError::conflict("too_late", e.to_string()),
+    }
+}
+
+impl Platform {
+    /// Changes a household's data with `change`, checks the result, and
+    /// stores it; nothing changes if `change` or the check fails.
+    pub async fn update_household(
+        &self,
+        id: &str,
+        actor: &Principal,
+        action: &str,
+        change: impl FnOnce(&mut Household) -> Result<(), HouseholdError>,
+    ) -> Result<Arc<Household>, PlatformError> {
+        let _writes = self.household_writes.lock().await;
+        let mut household = (*self.household(id)?).clone();
+        change(&mut household).map_err(household_error)?;
+        household.validate().map_err(household_error)?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        tx.update_household(&household, now).await?;
+        tx.audit(
+            now,
+            &self.actor(actor),
+            action,
+            &self.audit_name(&household.id),
+            &json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        let household = Arc::new(household);
+        self.households
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.to_owned(), household.clone());
+        Ok(household)
+    }
+
+    /// The household's needs, oldest first.
+    pub async fn needs(&self, id: &str) -> Result<Vec<NeedView>, PlatformError> {
+        self.household(id)?;
+        Ok(self
+            .store
+            .needs(id)
+            .await?
+            .into_iter()
+            .map(|(need, decision)| NeedView { need, decision })
+            .collect())
+    }
+
+    /// Runs the needs engine for the household now; stores and returns the
+    /// needs it raised that were not already known.
+    pub async fn evaluate_needs(
+        &self,
+        id: &str,
+        actor: &Principal,
+    ) -> Result<Vec<Need>, PlatformError> {
+        let household = self.household(id)?;
+        let now = self.now();
+        let known = self.store.needs(id).await?;
+        let mut history = NeedHistory::default();
+        for (need, _) in &known {
+            history.record(need);
+        }
+        history.in_flight = self
+            .engine
+            .orders()
+            .in_flight_categories(&household.id, now.day())
+            .into_iter()
+            .chain(
+                known
+                    .iter()
+                    .filter(|(_, d)| d.is_none())
+                    .map(|(n, _)| n.category.clone()),
+            )
+            .collect();
+        let fresh: Vec<Need> = self
+            .needs
+            .evaluate(&household, now, &history)
+            .into_iter()
+            .filter(|n| !known.iter().any(|(k, _)| k.id == n.id))
+            .collect();
+        if fresh.is_empty() {
+            return Ok(fresh);
+        }
+        let mut tx = self.store.begin().await?;
+        for need in &fresh {
+            tx.insert_need(need).await?;
+        }
+        tx.audit(
+            now,
+            &self.actor(actor),
+            "needs.evaluated",
+            &self.audit_name(&household.id),
+            &json!({"raised": fresh.len()}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(fresh)
+    }
+
+    /// Takes and stores the decision for a need of the household.
+    pub async fn decide(
+        &self,
+        id: &str,
+        need: NeedRef,
+        actor: &Principal,
+    ) -> Result<Decision, PlatformError> {
+        let started = Instant::now();
+        let result = self.decide_inner(id, need, actor).await;
+        match &result {
+            Ok(d) => {
+                self.metrics.count(
+                    "vitrine_decisions_total",
+                    &[("outcome", d.outcome().as_str())],
+                );
+                for b in &d.auction.bidders {
+                    self.metrics.count(
+                        "vitrine_plugin_calls_total",
+                        &[("brand", &b.brand), ("outcome", &b.call)],
+                    );
+                }
+                self.metrics
+                    .observe("vitrine_decision_seconds", &[], started.elapsed());
+            }
+            Err(e) => self
+                .metrics
+                .count("vitrine_decision_errors_total", &[("code", e.code())]),
+        }
+        result
+    }
+
+    async fn decide_inner(
+        &self,
+        id: &str,
+        need: NeedRef,
+        actor: &Principal,
+    ) -> Result<Decision, PlatformError> {
+        let household = self.household(id)?;
+        let need = match need {
+            NeedRef::NeedId(need_id) => self
+                .store
+                .needs(id)
+                .await?
+                .into_iter()
+                .map(|(n, _)| n)
+                .find(|n| n.id == need_id)
+                .ok_or_else(|| PlatformError::NotFound(format!("need {need_id}")))?,
+            NeedRef::Need(mut need) => {
+                need.household = household.id.clone();
+                *need
+            }
+        };
+        let now = self.now();
+        let decision = self
+            .engine
+            .decide(&household, &need, now)
+            .await
+            .map_err(|e| match e {
+                DecisionError::Household(e) => household_error(e),
+                DecisionError::ForeignNeed { .. } => {
+                    PlatformError::invalid("foreign_need", e.to_string())
+                }
+                DecisionError::InvalidNeed { .. } => {
+                    PlatformError::invalid("invalid_need", e.to_string())
+                }
+                DecisionError::Order(e) => order_error(e),
+            })?;
+        let stored = async {
+            let mut tx = self.store.begin().await?;
+            tx.insert_decision(&decision).await?;
+            tx.audit(
+                now,
+                &self.actor(actor),
+                "decision.taken",
+                &self.audit_name(&household.id),
+                &json!({
+                    "decision": decision.id,
+                    "outcome": decision.outcome().as_str(),
+                    "winner": decision.auction.winner().map(|w| &w.brand),
+                    "order": decision.placement.order.as_ref().map(|o| &o.id),
+                    "price_paid_minor": decision.placement.order.as_ref().map(|o| o.price_paid_minor),
+                }),
+            )
+            .await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = stored {
+            // Not stored, so not taken: the order leaves the book too.
+            self.engine.orders().discard(&household.id, &need.id);
+            return Err(e.into());
+        }
+        Ok(decision)
+    }
+
+    /// The household's decisions, newest first.
+    pub async fn decisions(&self, id: &str, limit: i64) -> Result<Vec<Decision>, PlatformError> {
+        self.household(id)?;
+        Ok(self.store.decisions(id, limit).await?)
+    }
+
+    /// One decision.
+    pub async fn decision(&self, id: &str, decision_id: &str) -> Result<Decision, PlatformError> {
+        self.household(id)?;
+        self.store
+            .decision(id, decision_id)
+            .await?
+            .ok_or_else(|| PlatformError::NotFound(format!("decision {decision_id}")))
+    }
+
+    /// The household's orders.
+    pub fn orders(&self, id: &str) -> Result<Vec<Order>, PlatformError> {
+        let household = self.household(id)?;
+        Ok(self.engine.orders().orders(&household.id))
+    }
+
+    /// Approves, declines or cancels one of the household's orders.
+    pub async fn order_action(
+        &self,
+        id: &str,
+        order_id: &str,
+        action: OrderAction,
+        actor: &Principal,
+    ) -> Result<Order, PlatformError> {
+        let household = self.household(id)?;
+        let now = self.now();
+        let book = self.engine.orders();
+        let (order, was_spending, name) = match action {
+            OrderAction::Approve => (
+                book.approve(&household.id, order_id, now),
+                false,
+                "order.approved",
+            ),
+            OrderAction::Decline => (
+                book.decline(&household.id, order_id),
+                false,
+                "order.declined",
+            ),
+            OrderAction::Cancel => (
+                book.cancel(&household.id, order_id, now),
+                true,
+                "order.cancelled",
+            ),
+        };
+        let order = order.map_err(order_error)?;
+        let mut tx = self.store.begin().await?;
+        tx.upsert_order(&order, was_spending, now).await?;
+        tx.audit(
+            now,
+            &self.actor(actor),
+            name,
+            &self.audit_name(&household.id),
+            &json!({"order": order.id, "price_paid_minor": order.price_paid_minor}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(order)
+    }
+
+    /// Everything stored about the household.
+    pub async fn export(&self, id: &str) -> Result<HouseholdExport, PlatformError> {
+        let household = (*self.household(id)?).clone();
+        Ok(HouseholdExport {
+            needs: self.needs(id).await?,
+            decisions: self.store.decisions(id, i64::MAX).await?,
+            orders: self.engine.orders().orders(&household.id),
+            household,
+        })
+    }
+
+    /// Erases the household: its data, needs, decisions, orders, ledger and
+    /// tokens. The audit log keeps its entries, which name it by pseudonym.
+    pub async fn erase(&self, id: &str, actor: &Principal) -> Result<(), PlatformError> {
+        let _writes = self.household_writes.lock().await;
+        let household = self.household(id)?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        tx.erase_household(id).await?;
+        tx.audit(
+            now,
+            &self.actor(actor),
+            "household.erased",
+            &self.audit_name(&household.id),
+            &json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.households
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
+        self.engine.orders().forget(&household.id);
+        Ok(())
+    }
+
+    /// Dispatches every placed order whose cancel window has closed.
+    pub async fn dispatch_due(&self) -> Result<usize, PlatformError> {
+        let now = self.now();
+        let dispatched = self.engine.orders().dispatch_due(now);
+        if dispatched.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.store.begin().await?;
+        for order in &dispatched {
+            tx.upsert_order(order, true, now).await?;
+        }
+        tx.audit(
+            now,
+            "system",
+            "orders.dispatched",
+            "orders",
+            &json!({"orders": dispatched.iter().map(|o| &o.id).collect::<Vec<_>>()}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(dispatched.len())
+    }
+
+    /// One cycle of the timer: dispatches due orders, then for every
+    /// household evaluates its needs and decides every open one. Returns the
+    /// decisions taken.
+    pub async fn run_cycle(&self) -> Result<Vec<Decision>, PlatformError> {
+        self.dispatch_due().await?;
+        let system = Principal::Operator;
+        let mut taken = Vec::new();
+        for id in self.household_ids() {
+            self.evaluate_needs(&id, &system).await?;
+            for view in self.needs(&id).await? {
+                if view.decision.is_some() {
+                    continue;
+                }
+                match self
+                    .decide(&id, NeedRef::NeedId(view.need.id.clone()), &system)
+                    .await
+                {
+                    Ok(d) => taken.push(d),
+                    Err(e) => tracing::warn!(
+                        household = %self.audit_name(&HouseholdId(id.clone())),
+                        error = %e,
+                        "a need could not be decided"
+                    ),
+                }
+            }
+        }
+        Ok(taken)
+    }
+}

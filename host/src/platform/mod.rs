@@ -1,0 +1,358 @@
+//! The platform: the decision core with its state in the store. Every
+//! operation of the HTTP API (and of `vitrine demo`) is a method here; the
+//! API only maps HTTP to these methods and their errors to statuses.
+//!
+//! State is held in memory for speed (the registered plugins, households,
+//! the order book, brand reports) and written through to SQLite in the same
+//! step, each change in one transaction with its audit entry. At start the
+//! memory is rebuilt from the store: enabled plugins are loaded (from the
+//! artifact cache, so nothing is recompiled), orders are restored, brand
+//! reports are recounted from the stored decisions.
+//!
+//! One concept per file: [`clock`], [`metrics`], `operator` (brands,
+//! plugins, policy, households' creation), `household` (a household's own
+//! data, needs, decisions and orders), `brand` (what a brand may read).
+
+mod brand;
+pub mod clock;
+pub mod household;
+pub mod metrics;
+mod operator;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use serde::{Deserialize, Serialize};
+
+pub use brand::{BrandOrder, PluginStatus};
+pub use clock::Clock;
+pub use household::{HouseholdExport, NeedRef, NeedView};
+pub use metrics::Metrics;
+pub use operator::{Created, Upload};
+
+use crate::decision::{DecisionConfig, DecisionEngine};
+use crate::household::{Household, HouseholdId};
+use crate::needs::NeedsEngine;
+use crate::reports::Pseudonymiser;
+use crate::runtime::{Limits, LoadError, Runtime};
+use crate::store::tokens::{Principal, new_token};
+use crate::store::{Store, StoreError};
+use crate::time::Timestamp;
+
+/// The platform's settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlatformConfig {
+    /// The SQLite database file.
+    pub db: PathBuf,
+    /// Where compiled plugins are cached; default: `<db>.artifacts`.
+    pub artifact_dir: Option<PathBuf>,
+    /// The sandbox's limits.
+    pub limits: Limits,
+    /// The decision core's settings.
+    pub decision: DecisionConfig,
+}
+
+impl Default for PlatformConfig {
+    fn default() -> Self {
+        PlatformConfig {
+            db: PathBuf::from("vitrine.db"),
+            artifact_dir: None,
+            limits: Limits::default(),
+            decision: DecisionConfig::default(),
+        }
+    }
+}
+
+/// Why an operation was refused or failed. Each kind has a stable code and
+/// maps to one HTTP status in the API.
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    /// The thing does not exist (or is not the caller's).
+    #[error("{0} not found")]
+    NotFound(String),
+    /// It already exists, or the state does not allow the operation.
+    #[error("{message}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        message: String,
+    },
+    /// The input is well-formed but refused (a bad plugin, a bad field).
+    #[error("{message}")]
+    Invalid {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        message: String,
+    },
+    /// The store failed.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+impl PlatformError {
+    /// A refusal of bad input.
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> PlatformError {
+        PlatformError::Invalid {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A conflict with the current state.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> PlatformError {
+        PlatformError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PlatformError::NotFound(_) => "not_found",
+            PlatformError::Conflict { code, .. } | PlatformError::Invalid { code, .. } => code,
+            PlatformError::Store(_) => "internal",
+        }
+    }
+}
+
+/// The running platform.
+pub struct Platform {
+    store: Store,
+    runtime: Runtime,
+    engine: DecisionEngine,
+    needs: NeedsEngine,
+    households: RwLock<HashMap<String, Arc<Household>>>,
+    /// Serialises changes to households' documents (decisions read
+    /// snapshots and never wait on it).
+    household_writes: tokio::sync::Mutex<()>,
+    audit_names: Pseudonymiser,
+    metrics: Metrics,
+    clock: Clock,
+}
+
+fn secret(hex_text: &str) -> Result<[u8; 32], StoreError> {
+    hex::decode(hex_text)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| StoreError::Corrupt("a stored secret is not 32 bytes of hex".into()))
+}
+
+impl Platform {
+    /// Opens the store at `config.db` (creating it), loads the enabled
+    /// plugins and rebuilds the in-memory state.
+    pub async fn open(config: PlatformConfig, clock: Clock) -> Result<Platform, PlatformError> {
+        let store = Store::open(&config.db).await?;
+        let random = || hex::encode(rand::random::<[u8; 32]>());
+        let pseudonyms = secret(&store.setting_or_init("pseudonym_secret", random).await?)?;
+        let audit_names = secret(&store.setting_or_init("audit_secret", random).await?)?;
+        let artifacts = config
+            .artifact_dir
+            .clone()
+            .unwrap_or_else(|| config.db.with_extension("artifacts"));
+        let runtime = Runtime::with_cache(config.limits.clone(), artifacts)
+            .map_err(|e| PlatformError::invalid("runtime", e.to_string()))?;
+        let engine = DecisionEngine::new(config.decision, Pseudonymiser::new(pseudonyms));
+        if let Some(policy) = store.policy().await? {
+            engine
+                .set_policy(policy)
+                .map_err(|e| PlatformError::invalid("policy", e))?;
+        }
+        let platform = Platform {
+            store,
+            runtime,
+            engine,
+            needs: NeedsEngine::default(),
+            households: RwLock::new(HashMap::new()),
+            household_writes: tokio::sync::Mutex::new(()),
+            audit_names: Pseudonymiser::new(audit_names),
+            metrics: Metrics::default(),
+            clock,
+        };
+        platform.restore().await?;
+        Ok(platform)
+    }
+
+    async fn restore(&self) -> Result<(), PlatformError> {
+        for (version, wasm, catalog) in self.store.enabled_versions().await? {
+            match load(&self.runtime, &wasm, catalog.as_bytes(), &version.limits) {
+                Ok(plugin) => self.engine.register(&version.brand, plugin),
+                Err(e) => tracing::error!(
+                    brand = %version.brand, version = version.version, error = %e,
+                    "a stored plugin no longer loads; the brand is left out of auctions"
+                ),
+            }
+        }
+        let stored = self.store.households().await?;
+        self.households
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(stored.into_iter().map(|h| (h.id.0.clone(), Arc::new(h))));
+        for order in self.store.all_orders().await? {
+            self.engine.orders().restore(order);
+        }
+        for d in self.store.all_decisions().await? {
+            self.engine.reports().record(
+                d.day,
+                &d.household,
+                &d.auction,
+                d.placement.order.as_ref(),
+            );
+        }
+        for r in self.store.all_reports().await? {
+            self.engine
+                .reports()
+                .restore_spent(&r.brand, r.day, r.epsilon);
+        }
+        Ok(())
+    }
+
+    /// Loads a plugin off the async threads (compiling is CPU work).
+    async fn load_blocking(
+        &self,
+        wasm: Vec<u8>,
+        catalog: Vec<u8>,
+        limits: crate::runtime::PluginLimits,
+    ) -> Result<crate::runtime::Plugin, PlatformError> {
+        let runtime = self.runtime.clone();
+        tokio::task::spawn_blocking(move || load(&runtime, &wasm, &catalog, &limits))
+            .await
+            .map_err(|e| PlatformError::invalid("load_panicked", e.to_string()))?
+    }
+
+    /// Makes sure `token` is an operator token (the first operator token
+    /// comes from `VITRINE_OPERATOR_TOKEN`). Returns a new token when none
+    /// was given and no operator token exists yet (shown once).
+    pub async fn ensure_operator_token(
+        &self,
+        token: Option<&str>,
+    ) -> Result<Option<String>, PlatformError> {
+        let now = self.now();
+        let (token, fresh) = match token {
+            Some(t) if t.len() < 16 => {
+                return Err(PlatformError::invalid(
+                    "weak_token",
+                    "VITRINE_OPERATOR_TOKEN must be at least 16 characters",
+                ));
+            }
+            Some(t) => (t.to_owned(), false),
+            None if self.store.has_operator_token().await? => return Ok(None),
+            None => (new_token(), true),
+        };
+        let mut tx = self.store.begin().await?;
+        tx.insert_token(&token, &Principal::Operator, now).await?;
+        tx.commit().await?;
+        Ok(fresh.then_some(token))
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The decision core.
+    pub fn engine(&self) -> &DecisionEngine {
+        &self.engine
+    }
+
+    /// The runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now, by the platform's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Who `token` speaks for.
+    pub async fn principal(&self, token: &str) -> Result<Option<Principal>, PlatformError> {
+        Ok(self.store.principal(token).await?)
+    }
+
+    /// How a household is named in the audit log.
+    fn audit_name(&self, household: &HouseholdId) -> String {
+        format!(
+            "household:{}",
+            self.audit_names.pseudonym("audit", household)
+        )
+    }
+
+    /// How a principal is named in the audit log.
+    fn actor(&self, principal: &Principal) -> String {
+        match principal {
+            Principal::Operator => "operator".into(),
+            Principal::Brand(b) => format!("brand:{b}"),
+            Principal::Household(h) => self.audit_name(&HouseholdId(h.clone())),
+        }
+    }
+
+    /// A household's current snapshot.
+    pub fn household(&self, id: &str) -> Result<Arc<Household>, PlatformError> {
+        self.households
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .cloned()
+            .ok_or_else(|| PlatformError::NotFound(format!("household {id}")))
+    }
+
+    /// Every household's id.
+    pub fn household_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .households
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .keys()
+            .cloned()
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Closes the store.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+}
+
+/// Whether `id` is a usable identifier: 1 to 64 of `a-z`, `0-9`, `-`, `_`.
+pub fn is_identifier(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// Loads a plugin under `limits` (runtime limits tightened).
+fn load(
+    runtime: &Runtime,
+    wasm: &[u8],
+    catalog: &[u8],
+    limits: &crate::runtime::PluginLimits,
+) -> Result<crate::runtime::Plugin, PlatformError> {
+    let catalog = runtime
+        .parse_catalog(catalog)
+        .map_err(|e| PlatformError::invalid(e.code(), e.to_string()))?;
+    let plugin = runtime
+        .load(wasm, catalog)
+        .map_err(|e: LoadError| PlatformError::invalid(e.code(), e.to_string()))?;
+    plugin
+        .with_limits(limits)
+        .map_err(|e| PlatformError::invalid("limits", e.to_string()))
+}
