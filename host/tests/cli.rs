@@ -208,3 +208,54 @@ fn every_example_request_is_answered_by_some_sample() {
         );
     }
 }
+
+#[test]
+fn audit_verify_passes_an_intact_log_and_names_the_first_tampered_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = vitrine::store::Store::open(&db).await.unwrap();
+        for i in 0..4 {
+            let mut tx = store.begin().await.unwrap();
+            tx.audit(
+                vitrine::time::Timestamp(i),
+                "operator",
+                "test",
+                "s",
+                &serde_json::json!({"i": i}),
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        store.close().await;
+    });
+    let out = vitrine(&["audit", "verify", "--db", s(&db)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("4 audit entries"));
+    rt.block_on(async {
+        use sqlx::ConnectOptions;
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&db)
+            .connect()
+            .await
+            .unwrap();
+        for stmt in [
+            "DROP TRIGGER audit_no_update",
+            "UPDATE audit SET detail = '{\"i\":99}' WHERE seq = 3",
+        ] {
+            sqlx::query(stmt).execute(&mut conn).await.unwrap();
+        }
+    });
+    let out = vitrine(&["audit", "verify", "--db", s(&db)]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("audit entry 3"), "{text}");
+    let missing = vitrine(&["audit", "verify", "--db", "/nonexistent/v.db"]);
+    assert_eq!(missing.status.code(), Some(2));
+}

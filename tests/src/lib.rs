@@ -7,6 +7,8 @@ use vitrine::model::{DeliveryWindow, NeedKind, OfferRequest, Quantity, Unit, ran
 use vitrine::runtime::{Catalog, Limits, Plugin, Runtime};
 use vitrine::samples::SAMPLES;
 
+pub mod service;
+
 /// The hostile plugins, one constant per crate in `tests/hostile/`.
 pub mod hostile {
     include!(concat!(env!("OUT_DIR"), "/hostile.rs"));

@@ -230,6 +230,12 @@ impl Platform {
                 *need
             }
         };
+        if let Some(existing) = self.store.decision_for_need(id, &need.id).await? {
+            return Err(PlatformError::conflict(
+                "duplicate_need",
+                format!("need {} was already decided ({existing})", need.id),
+            ));
+        }
         let now = self.now();
         let decision = self
             .engine
@@ -268,6 +274,12 @@ impl Platform {
         if let Err(e) = stored {
             // Not stored, so not taken: the order leaves the book too.
             self.engine.orders().discard(&household.id, &need.id);
+            if e.is_unique_violation() {
+                return Err(PlatformError::conflict(
+                    "duplicate_need",
+                    format!("need {} was decided concurrently", need.id),
+                ));
+            }
             return Err(e.into());
         }
         Ok(decision)

@@ -127,6 +127,20 @@ impl Store {
             .collect()
     }
 
+    /// The decision taken on a need, if any.
+    pub async fn decision_for_need(
+        &self,
+        household: &str,
+        need_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT id FROM decisions WHERE household = ? AND need_id = ?")
+            .bind(household)
+            .bind(need_id)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
     /// A household's decisions, newest first, at most `limit`.
     pub async fn decisions(
         &self,

@@ -55,6 +55,14 @@ impl From<serde_json::Error> for StoreError {
     }
 }
 
+impl StoreError {
+    /// Whether a uniqueness constraint refused the write (a concurrent
+    /// duplicate).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
 /// The embedded migrations as a sqlx migration source.
 #[derive(Debug)]
 struct Embedded;
