@@ -177,3 +177,88 @@ async fn after_a_restart_everything_is_there_and_the_audit_chain_verifies() {
     assert!(cache.len() >= 2);
     let _ = Arc::clone(&platform);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_decisions_are_all_stored_once_with_ledger_and_audit_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let platform = open_platform(dir.path(), Clock::manual(Timestamp::at(today(), 21))).await;
+    let sample = Sample::named("dairy").unwrap();
+    platform.create_brand("dairy", "dairy").await.unwrap();
+    platform
+        .upload_plugin(
+            "dairy",
+            vitrine::platform::Upload {
+                wasm: sample.wasm,
+                catalog_json: Some(sample.catalog_json),
+                enable: true,
+            },
+        )
+        .await
+        .unwrap();
+    for h in 0..4 {
+        let mut resident = family(&format!("fam-{h}"), h);
+        resident.warm_up(demo_start(), 14);
+        platform.create_household(resident.household).await.unwrap();
+    }
+    let need = |h: usize, n: usize| -> vitrine::needs::Need {
+        serde_json::from_value(milk_need(&format!("fam-{h}"), &format!("need-{n}"))["need"].clone())
+            .unwrap()
+    };
+    let mut tasks = Vec::new();
+    for n in 0..40 {
+        let platform = platform.clone();
+        let need = need(n % 4, n);
+        tasks.push(tokio::spawn(async move {
+            let who = Principal::Household(need.household.0.clone());
+            platform
+                .decide(
+                    &need.household.0.clone(),
+                    NeedRef::Need(Box::new(need)),
+                    &who,
+                )
+                .await
+        }));
+    }
+    // The same need eight times at once: one decision.
+    for _ in 0..8 {
+        let platform = platform.clone();
+        let need = need(0, 1_000);
+        tasks.push(tokio::spawn(async move {
+            platform
+                .decide(
+                    "fam-0",
+                    NeedRef::Need(Box::new(need)),
+                    &Principal::Household("fam-0".into()),
+                )
+                .await
+        }));
+    }
+    let mut ok = 0;
+    for task in tasks {
+        ok += usize::from(task.await.unwrap().is_ok());
+    }
+    assert_eq!(ok, 41);
+    let mut stored = 0;
+    for h in 0..4 {
+        let decisions = platform
+            .decisions(&format!("fam-{h}"), 1_000)
+            .await
+            .unwrap();
+        let mut needs: Vec<_> = decisions.iter().map(|d| d.need.id.clone()).collect();
+        needs.sort();
+        needs.dedup();
+        assert_eq!(needs.len(), decisions.len(), "a need decided twice");
+        stored += decisions.len();
+    }
+    assert_eq!(stored, 41, "every acknowledged decision is stored");
+    assert!(
+        platform
+            .store()
+            .ledger_mismatches()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let entries = platform.store().verify_audit().await.unwrap().unwrap();
+    assert!(entries >= 41);
+}

@@ -31,10 +31,17 @@
 //! - [`scenario`]: simulated households (family, student, opted-in) for the
 //!   demo, the tests and the decision benchmark.
 //! - [`demo`]: `vitrine demo`, a month of decisions for the simulated
-//!   households.
+//!   households, on the platform over a temporary database.
+//! - [`store`]: the SQLite store (sqlx, WAL, embedded migrations): tokens,
+//!   brands and plugin versions, households, needs, decisions, orders and
+//!   ledger, reports, idempotent answers, the hash-chained audit log.
+//! - [`platform`]: the decision core with its state written through to the
+//!   store and rebuilt at start; every operation of the API is a method.
+//! - [`api`]: the HTTP API (axum): routes as data with the OpenAPI document,
+//!   bearer roles, JSON errors, idempotency, metrics, graceful `serve`.
 //! - [`time`]: days and timestamps.
 //! - [`cli`]: the `vitrine` command line (`plugin check`, `plugin run`,
-//!   `samples`, `bench`).
+//!   `samples`, `demo`, `serve`, `audit verify`, `bench`, `bench-http`).
 
 #![deny(missing_docs)]
 #![deny(unsafe_code)]

@@ -242,6 +242,18 @@ pub(super) async fn decide(
     if let Err(e) = auth.household(&id) {
         return e.into_response();
     }
+    if !headers.contains_key("idempotency-key") {
+        // The hot path: the decision is serialised once, straight to the body.
+        return match s.platform.decide_with_json(&id, body.value, &auth.0).await {
+            Ok((_, json)) => (
+                StatusCode::CREATED,
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                json,
+            )
+                .into_response(),
+            Err(e) => ApiError::from(e).into_response(),
+        };
+    }
     let route = format!("POST /v1/households/{id}/decisions");
     let platform = s.platform.clone();
     let principal = auth.0.clone();

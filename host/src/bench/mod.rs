@@ -4,12 +4,14 @@
 
 mod decision;
 mod floor;
+mod http;
 mod isolated;
 mod stats;
 mod tunings;
 
 pub use decision::{DecisionBench, DecisionReport, decision_bench};
 pub use floor::{FLOOR_WAT, Floor};
+pub use http::{HttpBench, HttpReport, http_bench};
 pub use isolated::{ExtraPlugin, IsolatedCallReport, Phases, SampleCall, isolated_call};
 pub use stats::{Interleaved, Measured, Stats, time};
 pub use tunings::{TuningResult, compare_tunings};

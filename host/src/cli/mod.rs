@@ -2,6 +2,7 @@
 //! calls the library.
 
 mod bench;
+mod bench_http;
 mod demo;
 mod needs;
 mod plugin;
@@ -36,6 +37,9 @@ enum Command {
     Samples(samples::SamplesArgs),
     /// Measure the sandbox on this machine (see docs/BENCHMARKS.md).
     Bench(bench::BenchArgs),
+    /// Measure decisions over loopback HTTP with 20 brands (see
+    /// docs/BENCHMARKS.md).
+    BenchHttp(bench_http::BenchHttpArgs),
     /// Run the platform: the HTTP API over an embedded SQLite database.
     Serve(serve::ServeArgs),
     /// Check the audit log.
@@ -79,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::NeedsAccuracy(args) => needs::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::BenchHttp(args) => bench_http::run(args),
         Command::Audit(command) => serve::audit(command),
     }
 }

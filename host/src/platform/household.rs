@@ -14,6 +14,8 @@ use crate::decision::{Decision, DecisionError};
 use crate::household::{Household, HouseholdError, HouseholdId};
 use crate::mandate::{Order, OrderError};
 use crate::needs::{Need, NeedHistory};
+use crate::store::audit::AuditRecord;
+use crate::store::batch::{BatchError, PreparedDecision};
 use crate::store::tokens::Principal;
 
 /// Which need to decide: a stored one, or one given in full.
@@ -185,10 +187,21 @@ impl Platform {
         need: NeedRef,
         actor: &Principal,
     ) -> Result<Decision, PlatformError> {
+        self.decide_with_json(id, need, actor).await.map(|(d, _)| d)
+    }
+
+    /// Same, with the decision's JSON as stored (the API answers with it,
+    /// so a decision is serialised once).
+    pub async fn decide_with_json(
+        &self,
+        id: &str,
+        need: NeedRef,
+        actor: &Principal,
+    ) -> Result<(Decision, String), PlatformError> {
         let started = Instant::now();
         let result = self.decide_inner(id, need, actor).await;
         match &result {
-            Ok(d) => {
+            Ok((d, _)) => {
                 self.metrics.count(
                     "vitrine_decisions_total",
                     &[("outcome", d.outcome().as_str())],
@@ -214,7 +227,7 @@ impl Platform {
         id: &str,
         need: NeedRef,
         actor: &Principal,
-    ) -> Result<Decision, PlatformError> {
+    ) -> Result<(Decision, String), PlatformError> {
         let household = self.household(id)?;
         let need = match need {
             NeedRef::NeedId(need_id) => self
@@ -251,38 +264,40 @@ impl Platform {
                 }
                 DecisionError::Order(e) => order_error(e),
             })?;
-        let stored = async {
-            let mut tx = self.store.begin().await?;
-            tx.insert_decision(&decision).await?;
-            tx.audit(
-                now,
-                &self.actor(actor),
-                "decision.taken",
-                &self.audit_name(&household.id),
-                &json!({
-                    "decision": decision.id,
-                    "outcome": decision.outcome().as_str(),
-                    "winner": decision.auction.winner().map(|w| &w.brand),
-                    "order": decision.placement.order.as_ref().map(|o| &o.id),
-                    "price_paid_minor": decision.placement.order.as_ref().map(|o| o.price_paid_minor),
-                }),
-            )
-            .await?;
-            tx.commit().await
-        }
-        .await;
+        let record = AuditRecord {
+            at: now,
+            actor: self.actor(actor),
+            action: "decision.taken".into(),
+            subject: self.audit_name(&household.id),
+            detail: json!({
+                "decision": decision.id,
+                "outcome": decision.outcome().as_str(),
+                "winner": decision.auction.winner().map(|w| &w.brand),
+                "order": decision.placement.order.as_ref().map(|o| &o.id),
+                "price_paid_minor": decision.placement.order.as_ref().map(|o| o.price_paid_minor),
+            }),
+        };
+        let (stored, json) = match PreparedDecision::new(&decision, record) {
+            Ok(prepared) => {
+                let json = prepared.json().to_owned();
+                (self.store.commit_decision(prepared).await, json)
+            }
+            Err(e) => (Err(BatchError::Store(e.to_string())), String::new()),
+        };
         if let Err(e) = stored {
             // Not stored, so not taken: the order leaves the book too.
             self.engine.orders().discard(&household.id, &need.id);
-            if e.is_unique_violation() {
-                return Err(PlatformError::conflict(
+            return Err(match e {
+                BatchError::Duplicate => PlatformError::conflict(
                     "duplicate_need",
                     format!("need {} was decided concurrently", need.id),
-                ));
-            }
-            return Err(e.into());
+                ),
+                BatchError::Store(message) => {
+                    PlatformError::Store(crate::store::StoreError::Write(message))
+                }
+            });
         }
-        Ok(decision)
+        Ok((decision, json))
     }
 
     /// The household's decisions, newest first.

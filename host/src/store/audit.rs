@@ -65,7 +65,73 @@ pub struct BrokenChain {
     pub why: String,
 }
 
+/// An entry to append.
+#[derive(Debug, Clone)]
+pub struct AuditRecord {
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// On what.
+    pub subject: String,
+    /// Details.
+    pub detail: serde_json::Value,
+}
+
 impl Tx {
+    async fn head(&mut self) -> Result<(i64, String), StoreError> {
+        let cached = self.pending_head.clone().or_else(|| {
+            self.audit_head
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+        });
+        if let Some(head) = cached {
+            return Ok(head);
+        }
+        let last = sqlx::query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(match last {
+            Some(row) => (row.get::<i64, _>(0), row.get::<String, _>(1)),
+            None => (0, GENESIS.to_owned()),
+        })
+    }
+
+    /// Appends several entries, chained, in one statement.
+    pub async fn audit_many(&mut self, records: &[&AuditRecord]) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let (mut seq, mut prev) = self.head().await?;
+        let mut rows = Vec::with_capacity(records.len());
+        for r in records {
+            seq += 1;
+            let detail = r.detail.to_string();
+            let hash = entry_hash(seq, r.at, &r.actor, &r.action, &r.subject, &detail, &prev);
+            rows.push((seq, *r, detail, prev, hash.clone()));
+            prev = hash;
+        }
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) ",
+        );
+        q.push_values(&rows, |mut b, (seq, r, detail, prev, hash)| {
+            b.push_bind(*seq)
+                .push_bind(r.at.0)
+                .push_bind(&r.actor)
+                .push_bind(&r.action)
+                .push_bind(&r.subject)
+                .push_bind(detail)
+                .push_bind(prev)
+                .push_bind(hash);
+        });
+        q.build().execute(&mut *self.tx).await?;
+        self.pending_head = Some((seq, prev));
+        Ok(())
+    }
+
     /// Appends an entry in this transaction (it lands with the change it
     /// records, or not at all).
     pub async fn audit(
@@ -76,13 +142,8 @@ impl Tx {
         subject: &str,
         detail: &serde_json::Value,
     ) -> Result<(), StoreError> {
-        let last = sqlx::query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *self.tx)
-            .await?;
-        let (seq, prev) = match last {
-            Some(row) => (row.get::<i64, _>(0) + 1, row.get::<String, _>(1)),
-            None => (1, GENESIS.to_owned()),
-        };
+        let (last_seq, prev) = self.head().await?;
+        let seq = last_seq + 1;
         let detail = detail.to_string();
         let hash = entry_hash(seq, at, actor, action, subject, &detail, &prev);
         sqlx::query(
@@ -99,6 +160,7 @@ impl Tx {
         .bind(&hash)
         .execute(&mut *self.tx)
         .await?;
+        self.pending_head = Some((seq, hash));
         Ok(())
     }
 }

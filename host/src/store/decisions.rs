@@ -31,7 +31,21 @@ impl Tx {
     /// Stores a decision, marks its need decided, and stores its order and
     /// the order's first ledger entry.
     pub async fn insert_decision(&mut self, decision: &Decision) -> Result<(), StoreError> {
-        self.insert_need(&decision.need).await?;
+        let need = &decision.need;
+        sqlx::query(
+            "INSERT INTO needs (id, household, kind, category, data, raised_at, decision) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (household, id) DO UPDATE SET decision = excluded.decision",
+        )
+        .bind(&need.id)
+        .bind(&need.household.0)
+        .bind(need.kind.as_str())
+        .bind(&need.category)
+        .bind(serde_json::to_string(need)?)
+        .bind(need.raised_at.0)
+        .bind(&decision.id)
+        .execute(&mut *self.tx)
+        .await?;
         sqlx::query(
             "INSERT INTO decisions (id, household, need_id, at, outcome, data) VALUES (?, ?, ?, ?, ?, ?)",
         )
@@ -43,12 +57,6 @@ impl Tx {
         .bind(serde_json::to_string(decision)?)
         .execute(&mut *self.tx)
         .await?;
-        sqlx::query("UPDATE needs SET decision = ? WHERE household = ? AND id = ?")
-            .bind(&decision.id)
-            .bind(&decision.household.0)
-            .bind(&decision.need.id)
-            .execute(&mut *self.tx)
-            .await?;
         if let Some(order) = &decision.placement.order {
             self.upsert_order(order, false, decision.at).await?;
         }

@@ -13,6 +13,7 @@
 //! reports and the sharing policy), [`idempotency`].
 
 pub mod audit;
+pub mod batch;
 pub mod brands;
 pub mod decisions;
 pub mod households;
@@ -25,6 +26,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
@@ -44,6 +46,9 @@ pub enum StoreError {
     /// A migration failed (or the database is newer than this binary).
     #[error("migrating the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A batched write failed (the database's message).
+    #[error("writing the batch: {0}")]
+    Write(String),
     /// A stored document does not parse.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
@@ -95,11 +100,21 @@ pub struct Store {
     read: SqlitePool,
     write: SqlitePool,
     path: PathBuf,
+    audit_head: AuditHead,
+    writer: batch::Writer,
 }
+
+/// The last audit entry's number and hash, as committed (`None` until read
+/// from the database). Only the single writer appends, so the cache spares
+/// each transaction a query.
+pub(crate) type AuditHead = Arc<Mutex<Option<(i64, String)>>>;
 
 /// One write transaction; dropped without [`Tx::commit`], it rolls back.
 pub struct Tx {
     pub(crate) tx: sqlx::Transaction<'static, Sqlite>,
+    pub(crate) audit_head: AuditHead,
+    /// The head after this transaction's audit entries, set on commit.
+    pub(crate) pending_head: Option<(i64, String)>,
 }
 
 impl Store {
@@ -114,6 +129,10 @@ impl Store {
             // an OS crash or power loss can lose the last transactions.
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // Checkpoints are left to a background task (see `open`): a
+            // checkpoint inside a commit would stall every decision of the
+            // batch behind it.
+            .pragma("wal_autocheckpoint", "0")
             .busy_timeout(Duration::from_secs(5));
         let write = SqlitePoolOptions::new()
             .max_connections(1)
@@ -123,13 +142,26 @@ impl Store {
         Migrator::new(Embedded).await?.run(&write).await?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options.read_only(true))
+            .connect_with(options.clone().read_only(true))
             .await?;
-        Ok(Store {
+        // The group-commit writer holds a store whose own writer is a
+        // closed channel: it writes through transactions, never through
+        // itself.
+        let (closed, _) = tokio::sync::mpsc::channel(1);
+        let inner = Store {
             read,
             write,
             path: path.to_owned(),
-        })
+            audit_head: Arc::default(),
+            writer: closed,
+        };
+        let writer = batch::start(inner.clone());
+        let checkpointer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        tokio::spawn(checkpoint(checkpointer, inner.write.clone()));
+        Ok(Store { writer, ..inner })
     }
 
     /// Where the database lives.
@@ -141,6 +173,8 @@ impl Store {
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(Tx {
             tx: self.write.begin().await?,
+            audit_head: self.audit_head.clone(),
+            pending_head: None,
         })
     }
 
@@ -192,10 +226,29 @@ impl Store {
     }
 }
 
+/// Copies the WAL back into the database every 250 ms, without blocking
+/// readers or the writer (PASSIVE), until the store is closed.
+async fn checkpoint(pool: SqlitePool, writer: SqlitePool) {
+    let mut ticks = tokio::time::interval(Duration::from_millis(250));
+    while !writer.is_closed() {
+        ticks.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    }
+    pool.close().await;
+}
+
 impl Tx {
     /// Commits.
     pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;
+        if let Some(head) = self.pending_head {
+            *self.audit_head.lock().unwrap_or_else(|p| p.into_inner()) = Some(head);
+        }
         Ok(())
     }
 }

@@ -1,0 +1,220 @@
+//! The service under load: `POST /v1/households/{id}/decisions` over
+//! loopback HTTP with 20 registered brands, each request a new need, the
+//! decision stored with its order, ledger entry and audit entry before the
+//! answer. The server runs on its own runtime; the load generator (reqwest,
+//! keep-alive connections, a closed loop per connection) on another, in
+//! the same process, sharing the machine's cores as a separate process
+//! would.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use serde::Serialize;
+use serde_json::json;
+
+use super::Stats;
+use crate::api::{ApiConfig, serve};
+use crate::mandate::{Budget, Mandate, Period};
+use crate::platform::{Clock, Platform, PlatformConfig, Upload};
+use crate::samples::SAMPLES;
+use crate::scenario::{demo_start, family};
+use crate::time::Timestamp;
+
+/// The load's shape.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct HttpBench {
+    /// Registered brands (the samples, repeated under distinct ids).
+    pub brands: usize,
+    /// Households the requests spread over.
+    pub households: usize,
+    /// Concurrent keep-alive connections, each a closed loop.
+    pub connections: usize,
+    /// Measured seconds (after one second of warm-up).
+    pub seconds: u64,
+}
+
+/// What the load measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpReport {
+    /// The shape.
+    pub config: HttpBench,
+    /// Decisions answered 201 per second.
+    pub decisions_per_second: f64,
+    /// Latency of the answered decisions, as the client saw it.
+    pub latency: Stats,
+    /// Answers other than 201.
+    pub errors: u64,
+    /// Brands asked per decision, on average (eligible by category).
+    pub brands_asked_mean: f64,
+    /// Decisions that placed or asked for an order.
+    pub orders: u64,
+}
+
+/// What the load generator reads of an answer (the rest is skipped, not
+/// built into a tree).
+#[derive(serde::Deserialize)]
+struct Answer {
+    requests: Vec<serde::de::IgnoredAny>,
+    placement: AnswerPlacement,
+}
+
+#[derive(serde::Deserialize)]
+struct AnswerPlacement {
+    order: Option<serde::de::IgnoredAny>,
+}
+
+/// The categories the needs rotate through (every sample is eligible for
+/// one of them).
+const CATEGORIES: &[(&str, &str, u32)] = &[
+    ("food/dairy/milk", "millilitre", 1_000),
+    ("food/dairy/yogurt", "piece", 8),
+    ("food/bakery/bread", "piece", 1),
+    ("school/supplies/primary", "piece", 1),
+];
+
+/// Runs the load and returns the measurements.
+pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
+    let dir = tempfile::tempdir()?;
+    let today = demo_start().plus(14);
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("server")
+        .build()?;
+    let (platform, tokens, addr, stop) = server_rt.block_on(async {
+        let platform = Arc::new(
+            Platform::open(
+                PlatformConfig {
+                    db: dir.path().join("bench.db"),
+                    ..PlatformConfig::default()
+                },
+                Clock::manual(Timestamp::at(today, 21)),
+            )
+            .await?,
+        );
+        for i in 0..config.brands {
+            let sample = &SAMPLES[i % SAMPLES.len()];
+            let id = format!("{}-{i}", sample.name);
+            platform.create_brand(&id, sample.name).await?;
+            platform
+                .upload_plugin(
+                    &id,
+                    Upload {
+                        wasm: sample.wasm,
+                        catalog_json: Some(sample.catalog_json),
+                        enable: true,
+                    },
+                )
+                .await?;
+        }
+        let mut tokens = Vec::new();
+        for h in 0..config.households {
+            let mut resident = family(&format!("hh-{h}"), h as u64);
+            // A generous mandate, so that most decisions place an order.
+            let mut mandate = Mandate::new("everything", &["food", "school"]);
+            mandate.budgets = vec![Budget {
+                period: Period::Week,
+                limit_minor: u64::MAX / 4,
+            }];
+            mandate.new_brand_asks = false;
+            resident.household.mandates = vec![mandate];
+            tokens.push(platform.create_household(resident.household).await?.token);
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = platform.clone();
+        tokio::spawn(async move {
+            let _ = serve(served, listener, ApiConfig::default(), None, async {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        anyhow::Ok((platform, tokens, addr, stop))
+    })?;
+
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .worker_threads(1)
+        .thread_name("load")
+        .build()?;
+    let counter = Arc::new(AtomicU64::new(0));
+    let report = client_rt.block_on(async {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(config.connections)
+            .build()?;
+        let base = format!("http://{addr}");
+        let warmup_until = Instant::now() + Duration::from_secs(1);
+        let end = warmup_until + Duration::from_secs(config.seconds);
+        let mut tasks = Vec::new();
+        for c in 0..config.connections {
+            let client = client.clone();
+            let base = base.clone();
+            let tokens = tokens.clone();
+            let counter = counter.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let (mut errors, mut asked, mut orders) = (0u64, 0u64, 0u64);
+                while Instant::now() < end {
+                    let n = counter.fetch_add(1, Ordering::Relaxed);
+                    let h = (n as usize + c) % tokens.len();
+                    let (category, unit, amount) = CATEGORIES[n as usize % CATEGORIES.len()];
+                    let day = today.0;
+                    let body = json!({"need": {
+                        "id": format!("need-load-{n}"), "household": format!("hh-{h}"),
+                        "kind": "seasonal", "category": category,
+                        "quantity": {"amount": amount, "unit": unit},
+                        "earliest_day": day + 1, "latest_day": day + 6,
+                        "raised_at": Timestamp::at(today, 21).0,
+                        "reason": {"kind": "seasonal", "rule": "load", "description": "load", "child": null, "event_day": day + 2}
+                    }});
+                    let started = Instant::now();
+                    let response = client
+                        .post(format!("{base}/v1/households/hh-{h}/decisions"))
+                        .bearer_auth(&tokens[h])
+                        .json(&body)
+                        .send()
+                        .await;
+                    let answer = match response {
+                        Ok(r) if r.status().as_u16() == 201 => r.json::<Answer>().await.ok(),
+                        _ => None,
+                    };
+                    let elapsed = started.elapsed();
+                    if started >= warmup_until {
+                        if let Some(answer) = answer {
+                            asked += answer.requests.len() as u64;
+                            orders += u64::from(answer.placement.order.is_some());
+                            latencies.push(elapsed);
+                        } else {
+                            errors += 1;
+                        }
+                    }
+                }
+                (latencies, errors, asked, orders)
+            }));
+        }
+        let mut latencies = Vec::new();
+        let (mut errors, mut asked, mut orders) = (0, 0, 0);
+        for task in tasks {
+            let (l, e, a, o) = task.await.context("a load task failed")?;
+            latencies.extend(l);
+            errors += e;
+            asked += a;
+            orders += o;
+        }
+        anyhow::ensure!(!latencies.is_empty(), "no decision was answered");
+        let answered = latencies.len();
+        Ok(HttpReport {
+            config,
+            decisions_per_second: answered as f64 / config.seconds as f64,
+            latency: Stats::of(&mut latencies),
+            errors,
+            brands_asked_mean: asked as f64 / answered.max(1) as f64,
+            orders,
+        })
+    });
+    let _ = stop.send(());
+    server_rt.block_on(platform.close());
+    report
+}
