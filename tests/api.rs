@@ -677,3 +677,168 @@ async fn metrics_count_decisions_and_plugin_calls_for_the_operator() {
     assert!(text.contains("vitrine_decision_seconds_count 1"));
     assert!(text.contains("vitrine_http_requests_total{method=\"POST\",route=\"/v1/households/{household}/decisions\",status=\"201\"} 1"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_remaining_household_and_operator_routes_change_what_they_say() {
+    let s = service().await;
+    s.sample_brand("dairy").await;
+    let fam = s.family("fam").await;
+    let (_, export, _) = s.call("GET", "/v1/households/fam", Some(&fam), None).await;
+    let household = &export["household"];
+
+    // Consent, then a signal, then withdrawal erases it.
+    let (status, _, _) = s
+        .call(
+            "PUT",
+            "/v1/households/fam/consents",
+            Some(&fam),
+            json_body(&json!(["region", "context_signals"])),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let signal = json!([{"kind": "stress", "level": 70, "at": 1}]);
+    let (status, _, _) = s
+        .call(
+            "POST",
+            "/v1/households/fam/signals",
+            Some(&fam),
+            json_body(&signal),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(s.platform.household("fam").unwrap().signals.len(), 1);
+    let (status, consents, _) = s
+        .call(
+            "PUT",
+            "/v1/households/fam/consents",
+            Some(&fam),
+            json_body(&json!(["region"])),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(consents, json!(["region"]));
+    assert!(
+        s.platform.household("fam").unwrap().signals.is_empty(),
+        "withdrawal erases signals"
+    );
+
+    // Preferences and calendar round-trip.
+    let mut preferences = household["preferences"].clone();
+    preferences["price_sensitivity"] = json!(2.0);
+    let (status, body, _) = s
+        .call(
+            "PUT",
+            "/v1/households/fam/preferences",
+            Some(&fam),
+            json_body(&preferences),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        s.platform
+            .household("fam")
+            .unwrap()
+            .preferences
+            .price_sensitivity,
+        2.0
+    );
+    let (status, _, _) = s
+        .call(
+            "PUT",
+            "/v1/households/fam/calendar",
+            Some(&fam),
+            json_body(&json!({"children": []})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        s.platform
+            .household("fam")
+            .unwrap()
+            .calendar
+            .children
+            .is_empty()
+    );
+
+    // Without a mandate every order is asked; declining it spends nothing.
+    let (status, _, _) = s
+        .call(
+            "PUT",
+            "/v1/households/fam/mandates",
+            Some(&fam),
+            json_body(&json!([])),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, decision, _) = s
+        .call(
+            "POST",
+            "/v1/households/fam/decisions",
+            Some(&fam),
+            json_body(&milk_need("fam", "need-d")),
+        )
+        .await;
+    assert_eq!(
+        decision["placement"]["decision"], "awaiting_approval",
+        "{decision}"
+    );
+    let order = decision["placement"]["order"]["id"].as_str().unwrap();
+    let (status, declined, _) = s
+        .call(
+            "POST",
+            &format!("/v1/households/fam/orders/{order}/decline"),
+            Some(&fam),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(declined["status"], "declined");
+    let (status, body, _) = s
+        .call(
+            "POST",
+            &format!("/v1/households/fam/orders/{order}/approve"),
+            Some(&fam),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error_code(&body), "wrong_status");
+    assert!(
+        s.platform
+            .store()
+            .ledger_mismatches()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // The operator's policy and audit routes.
+    let (status, policy, _) = s.call("GET", "/v1/policy", Some(OPERATOR), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = s
+        .call("PUT", "/v1/policy", Some(OPERATOR), json_body(&policy))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, audit, _) = s
+        .call("GET", "/v1/audit?limit=500", Some(OPERATOR), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(audit["chain"]["verified"], true);
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "household.consents_set",
+        "household.signals_added",
+        "order.declined",
+        "policy.set",
+    ] {
+        assert!(
+            actions.contains(&action),
+            "{action} not audited: {actions:?}"
+        );
+    }
+}
