@@ -397,7 +397,6 @@ impl Platform {
             .unwrap_or_else(|p| p.into_inner())
             .remove(id);
         self.engine.orders().forget(&household.id);
-        self.forget_tokens(&Principal::Household(id.to_owned()));
         Ok(())
     }
 

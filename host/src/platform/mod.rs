@@ -133,8 +133,6 @@ pub struct Platform {
     audit_names: Pseudonymiser,
     metrics: Metrics,
     clock: Clock,
-    /// Tokens already looked up, by hash.
-    tokens: RwLock<HashMap<String, Principal>>,
 }
 
 fn secret(hex_text: &str) -> Result<[u8; 32], StoreError> {
@@ -174,7 +172,6 @@ impl Platform {
             audit_names: Pseudonymiser::new(audit_names),
             metrics: Metrics::default(),
             clock,
-            tokens: RwLock::new(HashMap::new()),
         };
         platform.restore().await?;
         Ok(platform)
@@ -282,34 +279,9 @@ impl Platform {
         self.clock.now()
     }
 
-    /// Who `token` speaks for. Known tokens are remembered (by hash) so
-    /// that a request costs no database read; revoking forgets them.
+    /// Who `token` speaks for.
     pub async fn principal(&self, token: &str) -> Result<Option<Principal>, PlatformError> {
-        let hash = crate::store::tokens::token_hash(token);
-        if let Some(p) = self
-            .tokens
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&hash)
-        {
-            return Ok(Some(p.clone()));
-        }
-        let found = self.store.principal(token).await?;
-        if let Some(p) = &found {
-            self.tokens
-                .write()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(hash, p.clone());
-        }
-        Ok(found)
-    }
-
-    /// Forgets the remembered tokens of `principal` (after revoking them).
-    fn forget_tokens(&self, principal: &Principal) {
-        self.tokens
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .retain(|_, p| p != principal);
+        Ok(self.store.principal(token).await?)
     }
 
     /// How a household is named in the audit log.
