@@ -2,24 +2,12 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use serde_json::Value;
 
-use super::AppState;
 use super::error::ApiError;
 use super::extract::Auth;
+use super::{AppState, Reply, ok};
 use crate::time::Day;
-
-type Reply = Result<(StatusCode, Json<Value>), ApiError>;
-
-fn ok<T: serde::Serialize>(value: T) -> Reply {
-    Ok((
-        StatusCode::OK,
-        Json(serde_json::to_value(value).unwrap_or_default()),
-    ))
-}
 
 pub(super) async fn plugins(
     State(s): State<Arc<AppState>>,

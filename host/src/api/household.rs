@@ -5,17 +5,16 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::AppState;
 use super::error::ApiError;
 use super::extract::{Auth, JsonBody};
 use super::idempotency::idempotent;
+use super::{AppState, Reply, ok};
 use crate::household::{
     Calendar, Consents, ConsumptionEvent, ContextSignal, DataField, InventorySnapshot, Preferences,
     Purchase,
@@ -23,15 +22,6 @@ use crate::household::{
 use crate::mandate::Mandate;
 use crate::platform::NeedRef;
 use crate::platform::household::OrderAction;
-
-type Reply = Result<(StatusCode, Json<Value>), ApiError>;
-
-fn ok<T: serde::Serialize>(value: T) -> Reply {
-    Ok((
-        StatusCode::OK,
-        Json(serde_json::to_value(value).unwrap_or_default()),
-    ))
-}
 
 pub(super) async fn export(
     State(s): State<Arc<AppState>>,

@@ -31,6 +31,19 @@ use crate::platform::Platform;
 use error::ApiError;
 use extract::Auth;
 
+/// What a handler answers: a JSON body with a status, or an error.
+pub(crate) type Reply = Result<Response, ApiError>;
+
+/// `value` as JSON with `status`.
+pub(crate) fn reply<T: serde::Serialize>(status: StatusCode, value: T) -> Reply {
+    Ok((status, Json(value)).into_response())
+}
+
+/// `value` as JSON with 200.
+pub(crate) fn ok<T: serde::Serialize>(value: T) -> Reply {
+    reply(StatusCode::OK, value)
+}
+
 /// The API's own settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApiConfig {

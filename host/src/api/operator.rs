@@ -4,28 +4,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::AppState;
 use super::error::ApiError;
 use super::extract::{Auth, JsonBody, RawBody};
+use super::{AppState, Reply, reply};
 use crate::household::Household;
 use crate::minimiser::SharingPolicy;
 use crate::platform::Upload;
 use crate::runtime::PluginLimits;
-
-type Reply = Result<(StatusCode, Json<Value>), ApiError>;
-
-fn ok<T: serde::Serialize>(status: StatusCode, value: T) -> Reply {
-    Ok((
-        status,
-        Json(serde_json::to_value(value).unwrap_or_default()),
-    ))
-}
 
 fn version_number(text: &str) -> Result<i64, ApiError> {
     text.parse::<i64>()
@@ -51,12 +41,12 @@ pub(super) async fn create_brand(
         .platform
         .create_brand(&body.value.id, &body.value.name)
         .await?;
-    ok(StatusCode::CREATED, created)
+    reply(StatusCode::CREATED, created)
 }
 
 pub(super) async fn list_brands(State(s): State<Arc<AppState>>, auth: Auth) -> Reply {
     auth.operator()?;
-    ok(
+    reply(
         StatusCode::OK,
         s.platform
             .store()
@@ -95,7 +85,7 @@ pub(super) async fn upload_plugin(
             },
         )
         .await?;
-    ok(StatusCode::CREATED, version)
+    reply(StatusCode::CREATED, version)
 }
 
 pub(super) async fn enable_version(
@@ -105,7 +95,7 @@ pub(super) async fn enable_version(
 ) -> Reply {
     auth.operator()?;
     let version = version_number(&version)?;
-    ok(
+    reply(
         StatusCode::OK,
         s.platform.enable_version(&brand, version).await?,
     )
@@ -119,7 +109,7 @@ pub(super) async fn set_limits(
 ) -> Reply {
     auth.operator()?;
     let version = version_number(&version)?;
-    ok(
+    reply(
         StatusCode::OK,
         s.platform.set_limits(&brand, version, body.value).await?,
     )
@@ -134,7 +124,7 @@ pub(super) async fn set_catalog(
     auth.operator_or_brand(&brand)?;
     let version = version_number(&version)?;
     let text = String::from_utf8_lossy(&body.bytes).into_owned();
-    ok(
+    reply(
         StatusCode::OK,
         s.platform.set_catalog(&brand, version, &text).await?,
     )
@@ -147,7 +137,7 @@ pub(super) async fn disable(
 ) -> Reply {
     auth.operator()?;
     s.platform.disable_plugin(&brand).await?;
-    ok(StatusCode::OK, json!({"brand": brand, "live": false}))
+    reply(StatusCode::OK, json!({"brand": brand, "live": false}))
 }
 
 pub(super) async fn rollback(
@@ -156,12 +146,12 @@ pub(super) async fn rollback(
     Path(brand): Path<String>,
 ) -> Reply {
     auth.operator()?;
-    ok(StatusCode::OK, s.platform.rollback(&brand).await?)
+    reply(StatusCode::OK, s.platform.rollback(&brand).await?)
 }
 
 pub(super) async fn get_policy(State(s): State<Arc<AppState>>, auth: Auth) -> Reply {
     auth.operator()?;
-    ok(StatusCode::OK, s.platform.engine().policy())
+    reply(StatusCode::OK, s.platform.engine().policy())
 }
 
 pub(super) async fn set_policy(
@@ -170,7 +160,7 @@ pub(super) async fn set_policy(
     body: JsonBody<SharingPolicy>,
 ) -> Reply {
     auth.operator()?;
-    ok(StatusCode::OK, s.platform.set_policy(body.value).await?)
+    reply(StatusCode::OK, s.platform.set_policy(body.value).await?)
 }
 
 pub(super) async fn audit(
@@ -198,7 +188,7 @@ pub(super) async fn audit(
         .verify_audit()
         .await
         .map_err(crate::platform::PlatformError::from)?;
-    ok(
+    reply(
         StatusCode::OK,
         json!({
             "entries": entries,
@@ -216,7 +206,7 @@ pub(super) async fn create_household(
     body: JsonBody<Household>,
 ) -> Reply {
     auth.operator()?;
-    ok(
+    reply(
         StatusCode::CREATED,
         s.platform.create_household(body.value).await?,
     )

@@ -76,7 +76,7 @@ impl Platform {
 
     /// The orders `brand` won, oldest first.
     pub async fn brand_orders(&self, brand: &str) -> Result<Vec<BrandOrder>, PlatformError> {
-        self.versions(brand).await?;
+        self.require_brand(brand).await?;
         let pseudonyms = self.engine.reports().pseudonyms();
         Ok(self
             .store
@@ -98,7 +98,7 @@ impl Platform {
     /// `brand`'s private report for a day that has ended: issued once with
     /// the brand's whole daily privacy budget, then returned as stored.
     pub async fn brand_report(&self, brand: &str, day: Day) -> Result<BrandReport, PlatformError> {
-        self.versions(brand).await?;
+        self.require_brand(brand).await?;
         if day >= self.now().day() {
             return Err(PlatformError::conflict(
                 "day_not_over",

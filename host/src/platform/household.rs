@@ -232,11 +232,8 @@ impl Platform {
         let need = match need {
             NeedRef::NeedId(need_id) => self
                 .store
-                .needs(id)
+                .need(id, &need_id)
                 .await?
-                .into_iter()
-                .map(|(n, _)| n)
-                .find(|n| n.id == need_id)
                 .ok_or_else(|| PlatformError::NotFound(format!("need {need_id}")))?,
             NeedRef::Need(mut need) => {
                 need.household = household.id.clone();

@@ -80,14 +80,11 @@ impl Platform {
         Ok(Created { record, token })
     }
 
-    fn require_brand<'a>(
-        &self,
-        brands: &'a [BrandRecord],
-        id: &str,
-    ) -> Result<&'a BrandRecord, PlatformError> {
-        brands
-            .iter()
-            .find(|b| b.id == id)
+    /// The brand, or `NotFound`.
+    pub(super) async fn require_brand(&self, id: &str) -> Result<BrandRecord, PlatformError> {
+        self.store
+            .brand(id)
+            .await?
             .ok_or_else(|| PlatformError::NotFound(format!("brand {id}")))
     }
 
@@ -99,7 +96,7 @@ impl Platform {
         brand: &str,
         upload: Upload<'_>,
     ) -> Result<PluginVersion, PlatformError> {
-        self.require_brand(&self.store.brands().await?, brand)?;
+        self.require_brand(brand).await?;
         let catalog = upload.catalog_json.unwrap_or("{}");
         let limits = PluginLimits::default();
         let wasm = upload.wasm.to_vec();
@@ -140,7 +137,7 @@ impl Platform {
 
     /// A brand's versions.
     pub async fn versions(&self, brand: &str) -> Result<Vec<PluginVersion>, PlatformError> {
-        self.require_brand(&self.store.brands().await?, brand)?;
+        self.require_brand(brand).await?;
         Ok(self.store.versions(brand).await?)
     }
 
@@ -192,7 +189,7 @@ impl Platform {
         version: Option<i64>,
         action: &str,
     ) -> Result<PluginVersion, PlatformError> {
-        self.require_brand(&self.store.brands().await?, brand)?;
+        self.require_brand(brand).await?;
         let loaded = match version {
             Some(v) => {
                 let (record, wasm, catalog) =

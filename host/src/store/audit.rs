@@ -142,26 +142,14 @@ impl Tx {
         subject: &str,
         detail: &serde_json::Value,
     ) -> Result<(), StoreError> {
-        let (last_seq, prev) = self.head().await?;
-        let seq = last_seq + 1;
-        let detail = detail.to_string();
-        let hash = entry_hash(seq, at, actor, action, subject, &detail, &prev);
-        sqlx::query(
-            "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(seq)
-        .bind(at.0)
-        .bind(actor)
-        .bind(action)
-        .bind(subject)
-        .bind(&detail)
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *self.tx)
-        .await?;
-        self.pending_head = Some((seq, hash));
-        Ok(())
+        let record = AuditRecord {
+            at,
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            subject: subject.to_owned(),
+            detail: detail.clone(),
+        };
+        self.audit_many(&[&record]).await
     }
 }
 

@@ -184,7 +184,15 @@ impl Store {
 
     /// One brand.
     pub async fn brand(&self, id: &str) -> Result<Option<BrandRecord>, StoreError> {
-        Ok(self.brands().await?.into_iter().find(|b| b.id == id))
+        let row = sqlx::query("SELECT id, name, created_at FROM brands WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row.map(|r| BrandRecord {
+            id: r.get(0),
+            name: r.get(1),
+            created_at: Timestamp(r.get(2)),
+        }))
     }
 
     /// A brand's versions, oldest first.

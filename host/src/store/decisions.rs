@@ -1,6 +1,6 @@
 //! Needs, decisions (with their explanations), orders and the budget ledger.
-//! A decision, its order and the order's ledger entry are written in one
-//! transaction with the audit entry that records them.
+//! Decisions themselves are written by the group-commit writer (`batch`);
+//! here are the reads and the order updates that follow a decision.
 
 use sqlx::Row;
 
@@ -25,41 +25,6 @@ impl Tx {
         .bind(need.raised_at.0)
         .execute(&mut *self.tx)
         .await?;
-        Ok(())
-    }
-
-    /// Stores a decision, marks its need decided, and stores its order and
-    /// the order's first ledger entry.
-    pub async fn insert_decision(&mut self, decision: &Decision) -> Result<(), StoreError> {
-        let need = &decision.need;
-        sqlx::query(
-            "INSERT INTO needs (id, household, kind, category, data, raised_at, decision) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (household, id) DO UPDATE SET decision = excluded.decision",
-        )
-        .bind(&need.id)
-        .bind(&need.household.0)
-        .bind(need.kind.as_str())
-        .bind(&need.category)
-        .bind(serde_json::to_string(need)?)
-        .bind(need.raised_at.0)
-        .bind(&decision.id)
-        .execute(&mut *self.tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO decisions (id, household, need_id, at, outcome, data) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&decision.id)
-        .bind(&decision.household.0)
-        .bind(&decision.need.id)
-        .bind(decision.at.0)
-        .bind(decision.outcome().as_str())
-        .bind(serde_json::to_string(decision)?)
-        .execute(&mut *self.tx)
-        .await?;
-        if let Some(order) = &decision.placement.order {
-            self.upsert_order(order, false, decision.at).await?;
-        }
         Ok(())
     }
 
@@ -89,10 +54,8 @@ impl Tx {
         .bind(serde_json::to_string(order)?)
         .execute(&mut *self.tx)
         .await?;
-        let was = was_spending;
-        let is = order.status.spends();
         let amount = order.price_paid_minor as i64;
-        let change = match (was, is) {
+        let change = match (was_spending, order.status.spends()) {
             (false, true) => amount,
             (true, false) => -amount,
             _ => 0,
@@ -122,6 +85,16 @@ fn parse<T: serde::de::DeserializeOwned>(
 }
 
 impl Store {
+    /// One of a household's needs.
+    pub async fn need(&self, household: &str, id: &str) -> Result<Option<Need>, StoreError> {
+        let rows = sqlx::query("SELECT data FROM needs WHERE household = ? AND id = ?")
+            .bind(household)
+            .bind(id)
+            .fetch_all(self.reader())
+            .await?;
+        Ok(parse(rows)?.pop())
+    }
+
     /// A household's needs, oldest first, each with its decision id if any.
     pub async fn needs(&self, household: &str) -> Result<Vec<(Need, Option<String>)>, StoreError> {
         let rows = sqlx::query(

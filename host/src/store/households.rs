@@ -43,22 +43,16 @@ impl Tx {
     /// Deletes a household and, by cascade, its needs, decisions, orders
     /// and ledger; revokes its tokens. Returns whether it existed.
     pub async fn erase_household(&mut self, id: &str) -> Result<bool, StoreError> {
-        for table in ["ledger", "orders", "decisions", "needs", "idempotency"] {
-            let column = if table == "idempotency" {
-                "principal"
-            } else {
-                "household"
-            };
-            let value = if table == "idempotency" {
-                format!("household:{id}")
-            } else {
-                id.to_owned()
-            };
-            sqlx::query(&format!("DELETE FROM {table} WHERE {column} = ?"))
-                .bind(value)
+        for table in ["ledger", "orders", "decisions", "needs"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE household = ?"))
+                .bind(id)
                 .execute(&mut *self.tx)
                 .await?;
         }
+        sqlx::query("DELETE FROM idempotency WHERE principal = ?")
+            .bind(format!("household:{id}"))
+            .execute(&mut *self.tx)
+            .await?;
         sqlx::query("DELETE FROM tokens WHERE role = 'household' AND subject = ?")
             .bind(id)
             .execute(&mut *self.tx)

@@ -67,16 +67,6 @@ impl Tx {
         .await?;
         Ok(())
     }
-
-    /// Revokes every token of `principal`.
-    pub async fn revoke_tokens(&mut self, principal: &Principal) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM tokens WHERE role = ? AND subject = ?")
-            .bind(principal.role())
-            .bind(principal.subject())
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
-    }
 }
 
 impl Store {
