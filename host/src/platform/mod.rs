@@ -178,13 +178,44 @@ impl Platform {
     }
 
     async fn restore(&self) -> Result<(), PlatformError> {
-        for (version, wasm, catalog) in self.store.enabled_versions().await? {
-            match load(&self.runtime, &wasm, catalog.as_bytes(), &version.limits) {
-                Ok(plugin) => self.engine.register(&version.brand, plugin),
-                Err(e) => tracing::error!(
-                    brand = %version.brand, version = version.version, error = %e,
-                    "a stored plugin no longer loads; the brand is left out of auctions"
-                ),
+        // Plugins load on every core: from the artifact cache each is a map
+        // and a link, but a cold cache compiles every one of them.
+        let enabled = self.store.enabled_versions().await?;
+        let lanes = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_lane = enabled.len().div_ceil(lanes).max(1);
+        let mut chunks = Vec::new();
+        let mut rest = enabled;
+        while !rest.is_empty() {
+            let tail = rest.split_off(per_lane.min(rest.len()));
+            chunks.push(std::mem::replace(&mut rest, tail));
+        }
+        let loading: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let runtime = self.runtime.clone();
+                tokio::task::spawn_blocking(move || {
+                    chunk
+                        .into_iter()
+                        .map(|(version, wasm, catalog)| {
+                            let loaded = load(&runtime, &wasm, catalog.as_bytes(), &version.limits);
+                            (version, loaded)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for lane in loading {
+            let loaded = lane
+                .await
+                .map_err(|e| PlatformError::invalid("load_panicked", e.to_string()))?;
+            for (version, plugin) in loaded {
+                match plugin {
+                    Ok(plugin) => self.engine.register(&version.brand, plugin),
+                    Err(e) => tracing::error!(
+                        brand = %version.brand, version = version.version, error = %e,
+                        "a stored plugin no longer loads; the brand is left out of auctions"
+                    ),
+                }
             }
         }
         let stored = self.store.households().await?;

@@ -20,7 +20,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use wasmtime::{
@@ -139,9 +139,21 @@ impl EpochTicker {
         let thread = std::thread::Builder::new()
             .name("vitrine-epoch".into())
             .spawn(move || {
+                // Ticks follow the wall clock, not the count of sleeps: a
+                // sleep lasts a little longer than asked (more on a loaded
+                // machine), and 50 sleeps of 1 ms would let a looping plugin
+                // run well past a 50 ms deadline. Missed ticks are caught up.
+                let started = Instant::now();
+                let tick_nanos = tick.as_nanos().max(1);
+                let mut ticks: u128 = 0;
                 while !flag.load(Ordering::Relaxed) {
-                    std::thread::sleep(tick);
-                    engine.increment_epoch();
+                    let next = started + Duration::from_nanos(((ticks + 1) * tick_nanos) as u64);
+                    std::thread::sleep(next.saturating_duration_since(Instant::now()));
+                    let due = started.elapsed().as_nanos() / tick_nanos;
+                    while ticks < due {
+                        engine.increment_epoch();
+                        ticks += 1;
+                    }
                 }
             })
             .expect("spawning the epoch thread");

@@ -3,8 +3,9 @@
 //! Each call runs on its own blocking thread (wasm execution is synchronous),
 //! so a plugin that loops occupies one thread until the epoch interrupts it
 //! and never holds up the others. The fan-out returns every outcome by the
-//! overall deadline plus one epoch tick: a call still running then is reported
-//! as a timeout, and its thread is reclaimed when the epoch trap fires.
+//! per-call deadline (capped by the overall one) plus one epoch tick: a call
+//! still running then is reported as a timeout, and its thread is reclaimed
+//! when the epoch trap fires.
 
 use std::time::{Duration, Instant};
 
@@ -27,7 +28,8 @@ pub struct FanOutCall {
 pub struct FanOutDeadlines {
     /// Each plugin's own deadline.
     pub per_call: Duration,
-    /// The whole fan-out's deadline; never later than this plus one tick.
+    /// The whole fan-out's deadline (caps the per-call one); the fan-out
+    /// returns by the earlier of the two plus one tick.
     pub overall: Duration,
     /// The epoch tick (the slack allowed past `overall`).
     pub tick: Duration,
@@ -47,7 +49,10 @@ pub async fn fan_out(calls: Vec<FanOutCall>, deadlines: FanOutDeadlines) -> Vec<
             })
         })
         .collect();
-    let give_up = tokio::time::Instant::from_std(overall + deadlines.tick);
+    // Every call is interrupted at `call_deadline`; a call still running one
+    // tick later (its thread starved, the epoch trap not yet fired) is
+    // reported as a timeout without waiting for it.
+    let give_up = tokio::time::Instant::from_std(call_deadline + deadlines.tick);
     let mut reports = Vec::with_capacity(handles.len());
     for handle in handles {
         let report = match tokio::time::timeout_at(give_up, handle).await {
