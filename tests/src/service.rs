@@ -37,9 +37,20 @@ pub fn today() -> Day {
 
 /// Opens a platform at `dir/vitrine.db` with the operator token.
 pub async fn open_platform(dir: &std::path::Path, clock: Clock) -> Arc<Platform> {
+    open_platform_with(dir, None, clock).await
+}
+
+/// Same, with compiled plugins cached in `artifacts` (shared between
+/// services, so that each one does not compile the same plugins again).
+async fn open_platform_with(
+    dir: &std::path::Path,
+    artifacts: Option<&std::path::Path>,
+    clock: Clock,
+) -> Arc<Platform> {
     let platform = Platform::open(
         PlatformConfig {
             db: dir.join("vitrine.db"),
+            artifact_dir: artifacts.map(std::path::Path::to_owned),
             ..PlatformConfig::default()
         },
         clock,
@@ -55,9 +66,18 @@ pub async fn open_platform(dir: &std::path::Path, clock: Clock) -> Arc<Platform>
 
 /// A fresh service with no brand and no household.
 pub async fn service() -> Service {
+    fresh_service(None).await
+}
+
+/// A fresh service whose compiled plugins are cached in `artifacts`.
+pub async fn service_sharing(artifacts: &std::path::Path) -> Service {
+    fresh_service(Some(artifacts)).await
+}
+
+async fn fresh_service(artifacts: Option<&std::path::Path>) -> Service {
     let dir = tempfile::tempdir().expect("tempdir");
     let clock = Clock::manual(Timestamp::at(today(), 21));
-    let platform = open_platform(dir.path(), clock.clone()).await;
+    let platform = open_platform_with(dir.path(), artifacts, clock.clone()).await;
     let router = router(platform.clone(), ApiConfig::default());
     Service {
         dir,

@@ -1,17 +1,19 @@
-//! Extractors whose refusals are JSON errors: the caller's [`Auth`], a
+//! Extractors whose refusals are JSON errors: the caller's [`Auth`] (token,
+//! then the route's access rule from [`routes::ROUTES`]), a
 //! [`JsonBody`] (400 for malformed JSON, 422 for the wrong shape, 413 over
 //! the body limit) and [`RawBody`] (a plugin's bytes).
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::error::ApiError;
+use super::routes::{self, Access};
 use crate::store::tokens::Principal;
 
 /// The caller, from `Authorization: Bearer <token>`.
@@ -38,10 +40,41 @@ impl FromRequestParts<Arc<AppState>> for Auth {
             .ok_or_else(|| {
                 ApiError::unauthorized("the Authorization header must be `Bearer <token>`")
             })?;
-        match state.platform.principal(token).await? {
-            Some(principal) => Ok(Auth(principal)),
-            None => Err(ApiError::unauthorized("unknown or revoked token")),
+        let Some(principal) = state.platform.principal(token).await? else {
+            return Err(ApiError::unauthorized("unknown or revoked token"));
+        };
+        // The route's access rule is enforced here, while only the head of
+        // the request has been read: a caller without the right gets 403
+        // before its body is parsed (never a 422 that tells it about the
+        // route), and handlers check again for themselves.
+        let params = RawPathParams::from_request_parts(parts, state).await.ok();
+        let param = |name: &str| {
+            params
+                .iter()
+                .flat_map(|p| p.iter())
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value)
+        };
+        let route = parts
+            .extensions
+            .get::<MatchedPath>()
+            .and_then(|matched| routes::find(parts.method.as_str(), matched.as_str()));
+        let allowed = match (route.map(|r| r.access), &principal) {
+            (Some(Access::Public), _) => true,
+            (Some(Access::Operator | Access::OperatorOrOwnBrand), Principal::Operator) => true,
+            (Some(Access::OperatorOrOwnBrand | Access::OwnBrand), Principal::Brand(b)) => {
+                param("brand") == Some(b.as_str())
+            }
+            (Some(Access::OwnHousehold), Principal::Household(h)) => {
+                param("household") == Some(h.as_str())
+            }
+            // Another role, or a route missing from the table: refused.
+            _ => false,
+        };
+        if !allowed {
+            return Err(ApiError::forbidden());
         }
+        Ok(Auth(principal))
     }
 }
 

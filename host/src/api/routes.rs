@@ -326,6 +326,11 @@ fn error_response(description: &str) -> Value {
     })
 }
 
+/// The row for `method` on the route template `path` (as axum matched it).
+pub fn find(method: &str, path: &str) -> Option<&'static Route> {
+    ROUTES.iter().find(|r| r.method == method && r.path == path)
+}
+
 /// The OpenAPI 3.1 document.
 pub fn openapi() -> Value {
     let mut paths = serde_json::Map::new();
