@@ -1,5 +1,7 @@
 //! Builds the sample brand plugins for wasm32-wasip2 and embeds them, so that
-//! `vitrine samples` and the demo run without any file on disk.
+//! `vitrine samples` and the demo run without any file on disk; and the
+//! looping plugin of `tests/hostile`, which `vitrine bench` puts in auctions
+//! to measure how misbehaving brands are contained.
 
 use vitrine_guest_build::{Guest, build_and_embed};
 
@@ -12,6 +14,7 @@ fn main() {
             Guest::plugin("vitrine-sample-farm-coop", "FARM_COOP"),
             Guest::plugin("vitrine-sample-bike-rental", "BIKE_RENTAL"),
             Guest::plugin("vitrine-sample-chocolatier", "CHOCOLATIER"),
+            Guest::plugin("hostile-looper", "LOOPER"),
         ],
         &[
             "plugins/dairy",
@@ -20,6 +23,7 @@ fn main() {
             "plugins/farm-coop",
             "plugins/bike-rental",
             "plugins/chocolatier",
+            "tests/hostile/looper",
         ],
         "samples.rs",
     );

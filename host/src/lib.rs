@@ -20,8 +20,11 @@
 //!   (precompiled plugins on disk).
 //! - [`samples`]: the sample brand plugins, built from source by `build.rs`
 //!   and embedded, with their default catalogs.
-//! - [`bench`]: benchmarks of the sandbox (`vitrine bench`): the floor
-//!   component, interleaved measurements, percentiles.
+//! - [`bench`]: the benchmarks (`vitrine bench`, `bench-http`,
+//!   `bench-cold-start`, `bench-memory`, `bench-report`): the floor
+//!   component, the same plugin on plain wasmtime, natively and in V8,
+//!   auctions by size, decisions, HTTP load, cold start, memory,
+//!   interleaved measurements, and the tables of `docs/BENCHMARKS.md`.
 //! - [`household`], [`needs`], [`mandate`]: the household's private model,
 //!   the needs engine, standing consent with the order book and ledger.
 //! - [`minimiser`], [`auction`], [`reports`], [`explain`], [`decision`]: what
@@ -41,7 +44,7 @@
 //!   bearer roles, JSON errors, idempotency, metrics, graceful `serve`.
 //! - [`time`]: days and timestamps.
 //! - [`cli`]: the `vitrine` command line (`plugin check`, `plugin run`,
-//!   `samples`, `demo`, `serve`, `audit verify`, `bench`, `bench-http`).
+//!   `samples`, `demo`, `serve`, `audit verify`, and the benchmarks).
 
 #![deny(missing_docs)]
 #![deny(unsafe_code)]

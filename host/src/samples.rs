@@ -9,6 +9,11 @@ mod built {
     include!(concat!(env!("OUT_DIR"), "/samples.rs"));
 }
 
+/// A plugin that loops forever when asked for offers (`tests/hostile/looper`):
+/// not a sample brand, but what `vitrine bench` puts in auctions to measure
+/// how a misbehaving brand is contained.
+pub const LOOPER: &[u8] = built::LOOPER;
+
 /// One sample brand.
 #[derive(Debug, Clone, Copy)]
 pub struct Sample {

@@ -259,3 +259,69 @@ fn audit_verify_passes_an_intact_log_and_names_the_first_tampered_entry() {
     let missing = vitrine(&["audit", "verify", "--db", "/nonexistent/v.db"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn bench_cold_start_starts_the_server_with_every_version_live() {
+    let out = vitrine(&[
+        "bench-cold-start",
+        "--versions",
+        "3",
+        "--warm-runs",
+        "1",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    assert_eq!(report["versions"], 3);
+    assert_eq!(report["warm_ms"].as_array().unwrap().len(), 1);
+    assert!(report["cold_ms"].as_f64().unwrap() > 0.0);
+    assert!(report["warm_resident_bytes"].as_u64().unwrap() > 1 << 20);
+}
+
+#[test]
+fn bench_report_rewrites_only_the_marked_tables_and_refuses_bad_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results");
+    std::fs::create_dir(&results).unwrap();
+    std::fs::write(
+        results.join("memory.json"),
+        r#"{"plugins_loaded": 2, "resident_per_plugin_bytes": 409600,
+            "resident_after_calls": [[10000, 1048576], [1000000, 1069547]],
+            "growth_ratio": 1.02}"#,
+    )
+    .unwrap();
+    let doc = dir.path().join("BENCH.md");
+    std::fs::write(
+        &doc,
+        "# Kept\n<!-- bench:memory -->\nold\n<!-- /bench:memory -->\n<!-- bench:targets -->\n<!-- /bench:targets -->\nkept too\n",
+    )
+    .unwrap();
+    let out = vitrine(&["bench-report", "--results", s(&results), "--doc", s(&doc)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&doc).unwrap();
+    assert!(text.starts_with("# Kept\n") && text.ends_with("kept too\n"));
+    assert!(!text.contains("old"));
+    assert!(text.contains("**400 KiB**"), "{text}");
+    assert!(
+        text.contains("+2.0% (10000 → 1000000 calls) | yes |"),
+        "{text}"
+    );
+
+    std::fs::write(results.join("memory.json"), "{not json").unwrap();
+    let out = vitrine(&["bench-report", "--results", s(&results), "--doc", s(&doc)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("memory.json is not JSON"));
+    assert_eq!(
+        std::fs::read_to_string(&doc).unwrap(),
+        text,
+        "nothing written"
+    );
+}

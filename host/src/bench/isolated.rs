@@ -7,14 +7,46 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::floor::Floor;
+use super::native::dairy_offers;
+use super::plain::PlainPlugin;
 use super::stats::{Interleaved, Stats};
+use super::v8::NodeBidder;
 use crate::model::OfferRequest;
 use crate::runtime::{Limits, Runtime};
-use crate::samples::SAMPLES;
+use crate::samples::{SAMPLES, Sample};
 
-/// The floor and each sample's production call, with their ratios.
+/// The floor and each sample's production call, with their ratios; and the
+/// dairy sample against the same logic outside the production path.
 #[derive(Debug, Clone, Serialize)]
 pub struct IsolatedCallReport {
+    /// The dairy sample on the production path, p50 (µs).
+    pub production_us: f64,
+    /// The floor, p50 (µs).
+    pub floor_us: f64,
+    /// The dairy component on plain wasmtime, p50 (µs).
+    pub same_component_plain_us: f64,
+    /// The dairy's logic in native Rust, p50 (µs).
+    pub native_us: f64,
+    /// The dairy's logic in JavaScript in a fresh V8 context, p50 (µs); null
+    /// when Node is not installed.
+    pub v8_fresh_context_us: Option<f64>,
+    /// Production / floor: the median of per-round ratios of p50s.
+    pub ratio_to_floor: f64,
+    /// Production / same component on plain wasmtime: what the host adds.
+    pub ratio_to_same_component_plain: f64,
+    /// Production / native: what the sandbox costs in all.
+    pub ratio_to_native: f64,
+    /// V8 fresh context / production.
+    pub v8_ratio_to_production: Option<f64>,
+    /// The dairy on the production path.
+    pub production: Stats,
+    /// The dairy component on plain wasmtime (default pooling engine, stock
+    /// WASI with an empty context, no limits).
+    pub same_component_plain: Stats,
+    /// The dairy's logic in native Rust (`bench::native`).
+    pub native: Stats,
+    /// The dairy's logic in JavaScript, a fresh V8 context per call.
+    pub v8_fresh_context: Option<Stats>,
     /// The minimal component on plain wasmtime with the default pooling
     /// allocator: the reference the targets are stated against.
     pub floor: Stats,
@@ -92,6 +124,12 @@ pub fn isolated_call(
             extra.request,
         ));
     }
+    let dairy = Sample::named("dairy").expect("the dairy sample");
+    let dairy_request = dairy.request();
+    let dairy_catalog = dairy.catalog(&runtime)?;
+    let plain = PlainPlugin::new(dairy.wasm, dairy_catalog.clone())
+        .map_err(|e| anyhow::anyhow!("dairy on plain wasmtime: {e:#}"))?;
+    let mut node = NodeBidder::start(&dairy_request, dairy.catalog_json)?;
     let mut bench = Interleaved::new();
     bench.add("floor", || {
         std::hint::black_box(floor.call());
@@ -99,6 +137,19 @@ pub fn isolated_call(
     bench.add("floor on production engine", || {
         std::hint::black_box(floor_prod.call());
     });
+    bench.add("dairy, same component on plain wasmtime", || {
+        let offers = plain.call(&dairy_request).expect("plain dairy bids");
+        std::hint::black_box(offers);
+    });
+    bench.add("dairy, native Rust", || {
+        let offers = dairy_offers(&dairy_request, &dairy_catalog).expect("native dairy bids");
+        std::hint::black_box(offers);
+    });
+    if let Some(node) = node.as_mut() {
+        bench.add_timed("dairy, JavaScript in a fresh V8 context", move |n| {
+            node.round(n).expect("node answers a round")
+        });
+    }
     for (name, plugin, request) in &plugins {
         bench.add(name, move || {
             let report = plugin.call(request);
@@ -107,7 +158,14 @@ pub fn isolated_call(
         });
     }
     let results = bench.run(200, rounds, per_round);
-    let (floors, sample_results) = results.split_at(2);
+    let others = if node.is_some() { 5 } else { 4 };
+    let (fixed, sample_results) = results.split_at(others);
+    let floors = &fixed[..2];
+    let (plain, native, v8) = (&fixed[2], &fixed[3], fixed.get(4));
+    let production = sample_results
+        .iter()
+        .find(|m| m.name == "dairy")
+        .expect("the dairy sample is measured");
     let mut samples = Vec::new();
     for (measured, (name, plugin, request)) in sample_results.iter().zip(&plugins) {
         let report = plugin.call(request);
@@ -139,6 +197,19 @@ pub fn isolated_call(
         });
     }
     Ok(IsolatedCallReport {
+        production_us: production.stats.p50_us,
+        floor_us: floors[0].stats.p50_us,
+        same_component_plain_us: plain.stats.p50_us,
+        native_us: native.stats.p50_us,
+        v8_fresh_context_us: v8.map(|m| m.stats.p50_us),
+        ratio_to_floor: production.ratio_to(&floors[0]),
+        ratio_to_same_component_plain: production.ratio_to(plain),
+        ratio_to_native: production.ratio_to(native),
+        v8_ratio_to_production: v8.map(|m| m.ratio_to(production)),
+        production: production.stats,
+        same_component_plain: plain.stats,
+        native: native.stats,
+        v8_fresh_context: v8.map(|m| m.stats),
         floor: floors[0].stats,
         floor_on_production_engine: floors[1].stats,
         samples,

@@ -1,17 +1,34 @@
-//! Benchmarks of the sandbox, runnable as `vitrine bench` and reported in
-//! `docs/BENCHMARKS.md`. Comparisons are measured in interleaved rounds of
-//! one run, and reported as ratios, because the machines are noisy.
+//! Benchmarks of the sandbox and the service, runnable as `vitrine bench`,
+//! `bench-http`, `bench-cold-start` and `bench-memory`, run together by
+//! `scripts/bench.sh` and reported in `docs/BENCHMARKS.md` (`report` writes
+//! the tables). Comparisons are measured in interleaved rounds of one run,
+//! and reported as ratios, because the machines are noisy.
 
+mod auction;
+mod cold_start;
+mod copies;
 mod decision;
 mod floor;
 mod http;
 mod isolated;
+mod memory;
+mod native;
+mod plain;
+pub mod report;
 mod stats;
 mod tunings;
+mod v8;
 
+pub use auction::{AuctionPlan, AuctionPoint, AuctionReport, auction_bench};
+pub use cold_start::{ColdStartReport, cold_start_bench};
+pub use copies::distinct_copy;
 pub use decision::{DecisionBench, DecisionReport, decision_bench};
 pub use floor::{FLOOR_WAT, Floor};
 pub use http::{HttpBench, HttpReport, http_bench};
 pub use isolated::{ExtraPlugin, IsolatedCallReport, Phases, SampleCall, isolated_call};
+pub use memory::{MemoryReport, memory_bench, resident_bytes};
+pub use native::dairy_offers;
+pub use plain::PlainPlugin;
 pub use stats::{Interleaved, Measured, Stats, time};
 pub use tunings::{TuningResult, compare_tunings};
+pub use v8::{DAIRY_V8_JS, NodeBidder};

@@ -83,8 +83,17 @@ pub struct Interleaved<'a> {
     contenders: Vec<Contender<'a>>,
 }
 
+/// How a contender is run for one round.
+enum Body<'a> {
+    /// Called once per sample and timed here.
+    Call(Box<dyn FnMut() + 'a>),
+    /// Runs a whole round itself and returns its own timings (a contender in
+    /// another process, such as Node, which times itself).
+    Round(Box<dyn FnMut(usize) -> Vec<Duration> + 'a>),
+}
+
 /// A contender's name, body and samples so far.
-type Contender<'a> = (&'static str, Box<dyn FnMut() + 'a>, Vec<Duration>);
+type Contender<'a> = (&'static str, Body<'a>, Vec<Duration>);
 
 impl<'a> Interleaved<'a> {
     /// No contenders yet.
@@ -96,7 +105,20 @@ impl<'a> Interleaved<'a> {
 
     /// Adds a contender.
     pub fn add(&mut self, name: &'static str, f: impl FnMut() + 'a) -> &mut Self {
-        self.contenders.push((name, Box::new(f), Vec::new()));
+        self.contenders
+            .push((name, Body::Call(Box::new(f)), Vec::new()));
+        self
+    }
+
+    /// Adds a contender that runs a round of `n` calls itself and returns
+    /// their `n` timings.
+    pub fn add_timed(
+        &mut self,
+        name: &'static str,
+        round: impl FnMut(usize) -> Vec<Duration> + 'a,
+    ) -> &mut Self {
+        self.contenders
+            .push((name, Body::Round(Box::new(round)), Vec::new()));
         self
     }
 
@@ -104,20 +126,14 @@ impl<'a> Interleaved<'a> {
     /// `per_round` timed calls of each, and returns each one's results in the
     /// order added.
     pub fn run(mut self, warmup: usize, rounds: usize, per_round: usize) -> Vec<Measured> {
-        for (_, f, _) in &mut self.contenders {
-            for _ in 0..warmup {
-                f();
-            }
+        for (_, body, _) in &mut self.contenders {
+            body.round(warmup);
         }
         let mut round_medians = vec![Vec::with_capacity(rounds); self.contenders.len()];
         for _ in 0..rounds {
-            for ((_, f, samples), medians) in self.contenders.iter_mut().zip(&mut round_medians) {
-                let mut round = Vec::with_capacity(per_round);
-                for _ in 0..per_round {
-                    let started = Instant::now();
-                    f();
-                    round.push(started.elapsed());
-                }
+            for ((_, body, samples), medians) in self.contenders.iter_mut().zip(&mut round_medians)
+            {
+                let mut round = body.round(per_round);
                 samples.extend_from_slice(&round);
                 medians.push(Stats::of(&mut round).p50_us);
             }
@@ -131,6 +147,29 @@ impl<'a> Interleaved<'a> {
                 round_p50_us,
             })
             .collect()
+    }
+}
+
+impl Body<'_> {
+    fn round(&mut self, n: usize) -> Vec<Duration> {
+        match self {
+            Body::Call(f) => (0..n)
+                .map(|_| {
+                    let started = Instant::now();
+                    f();
+                    started.elapsed()
+                })
+                .collect(),
+            Body::Round(round) => {
+                let timings = round(n);
+                assert_eq!(
+                    timings.len(),
+                    n,
+                    "a self-timed round returned the wrong count"
+                );
+                timings
+            }
+        }
     }
 }
 

@@ -48,22 +48,23 @@ fn extra(args: &BenchArgs) -> anyhow::Result<Option<bench::ExtraPlugin>> {
 }
 
 pub(super) fn run(args: BenchArgs) -> ExitCode {
-    let (rounds, per_round, decisions) = if args.quick {
-        (20, 50, 300)
+    let (rounds, per_round, decisions, auctions) = if args.quick {
+        (20, 50, 300, bench::AuctionPlan::quick())
     } else {
-        (100, 200, 3_000)
+        (100, 200, 3_000, bench::AuctionPlan::full())
     };
     let measured = extra(&args).and_then(|extra| {
         let isolated = bench::isolated_call(rounds, per_round, extra)?;
+        let auction = bench::auction_bench(&auctions)?;
         let decision = bench::decision_bench(decisions)?;
         let tunings = if args.tunings {
             Some(bench::compare_tunings(rounds, per_round)?)
         } else {
             None
         };
-        Ok((isolated, decision, tunings))
+        Ok((isolated, auction, decision, tunings))
     });
-    let (isolated, decision, tunings) = match measured {
+    let (isolated, auction, decision, tunings) = match measured {
         Ok(results) => results,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -73,6 +74,7 @@ pub(super) fn run(args: BenchArgs) -> ExitCode {
     if args.json {
         let body = serde_json::json!({
             "isolated_call": isolated,
+            "auction": auction,
             "decision": decision,
             "tunings": tunings,
         });
@@ -114,6 +116,58 @@ pub(super) fn run(args: BenchArgs) -> ExitCode {
             p.instantiate,
             p.call,
             p.teardown
+        );
+    }
+    println!(
+        "\nthe dairy sample against the same logic elsewhere (p50 µs; production ÷ contender, median of per-round ratios)"
+    );
+    let v8 = match (
+        isolated.v8_fresh_context_us,
+        isolated.v8_ratio_to_production,
+    ) {
+        (Some(us), Some(r)) => format!("{us:.1}   ({:.3}; V8 is {r:.1}x production)", 1.0 / r),
+        _ => "not measured: node is not installed".into(),
+    };
+    for (name, value) in [
+        (
+            "production path",
+            format!(
+                "{:.1}   (x floor {:.2})",
+                isolated.production_us, isolated.ratio_to_floor
+            ),
+        ),
+        (
+            "same component, plain wasmtime",
+            format!(
+                "{:.1}   ({:.2})",
+                isolated.same_component_plain_us, isolated.ratio_to_same_component_plain
+            ),
+        ),
+        (
+            "native Rust",
+            format!(
+                "{:.2}   ({:.1})",
+                isolated.native_us, isolated.ratio_to_native
+            ),
+        ),
+        ("JavaScript, fresh V8 context", v8),
+    ] {
+        println!("{name:<32} {value}");
+    }
+    println!(
+        "\nauction latency (fan-out, validation, scoring, pricing), ms; loopers run to the {} ms deadline",
+        auction.deadline_ms
+    );
+    for p in &auction.points {
+        println!(
+            "{:>4} plugins {:>3} loopers   p50 {:>7.2}  p90 {:>7.2}  p99 {:>7.2}   offers {:>6.1}  timeouts {:>4.1}",
+            p.plugins,
+            p.loopers,
+            p.stats.p50_us / 1e3,
+            p.stats.p90_us / 1e3,
+            p.stats.p99_us / 1e3,
+            p.offers_per_auction,
+            p.timeouts_per_auction
         );
     }
     println!(

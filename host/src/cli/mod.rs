@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_http;
+mod bench_process;
 mod demo;
 mod needs;
 mod plugin;
@@ -40,6 +41,15 @@ enum Command {
     /// Measure decisions over loopback HTTP with 20 brands (see
     /// docs/BENCHMARKS.md).
     BenchHttp(bench_http::BenchHttpArgs),
+    /// Measure how long `serve` takes to answer with many plugin versions,
+    /// artifact cache warm and cold (see docs/BENCHMARKS.md).
+    BenchColdStart(bench_process::ColdStartArgs),
+    /// Measure resident memory per loaded plugin and over a million calls
+    /// (see docs/BENCHMARKS.md).
+    BenchMemory(bench_process::MemoryArgs),
+    /// Rewrite the tables of docs/BENCHMARKS.md from benchmark results
+    /// (`scripts/bench.sh` runs it).
+    BenchReport(bench_process::ReportArgs),
     /// Run the platform: the HTTP API over an embedded SQLite database.
     Serve(serve::ServeArgs),
     /// Check the audit log.
@@ -84,6 +94,9 @@ pub fn main() -> ExitCode {
         Command::NeedsAccuracy(args) => needs::run(args),
         Command::Serve(args) => serve::run(args),
         Command::BenchHttp(args) => bench_http::run(args),
+        Command::BenchColdStart(args) => bench_process::cold_start(args),
+        Command::BenchMemory(args) => bench_process::memory(args),
+        Command::BenchReport(args) => bench_process::report(args),
         Command::Audit(command) => serve::audit(command),
     }
 }

@@ -1,0 +1,143 @@
+//! `vitrine bench-cold-start` and `vitrine bench-memory`: the benchmarks that
+//! need a process of their own (docs/BENCHMARKS.md).
+
+use std::process::ExitCode;
+
+use crate::bench::{cold_start_bench, memory_bench};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ColdStartArgs {
+    /// Plugin versions registered (one brand each, all enabled).
+    #[arg(long, default_value_t = 1_000)]
+    versions: usize,
+    /// Starts measured with the artifact cache warm.
+    #[arg(long, default_value_t = 3)]
+    warm_runs: usize,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(super) fn cold_start(args: ColdStartArgs) -> ExitCode {
+    if args.versions == 0 || args.warm_runs == 0 {
+        eprintln!("error: versions and warm runs must be positive");
+        return ExitCode::from(2);
+    }
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            eprintln!("error: cannot find the vitrine binary to start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cold_start_bench(&exe, args.versions, args.warm_runs) {
+        Ok(r) if args.json => {
+            println!("{}", serde_json::to_string_pretty(&r).expect("json"));
+            ExitCode::SUCCESS
+        }
+        Ok(r) => {
+            let warm: Vec<String> = r.warm_ms.iter().map(|m| format!("{m:.0}")).collect();
+            println!(
+                "vitrine serve with {} enabled plugin versions, spawn to first answer:",
+                r.versions
+            );
+            println!("  warm artifact cache: {} ms", warm.join(", "));
+            println!("  cold artifact cache: {:.0} ms", r.cold_ms);
+            println!(
+                "  resident after a warm start: {:.0} MiB; preparing the database took {:.1} s",
+                r.warm_resident_bytes as f64 / 1_048_576.0,
+                r.prepare_ms / 1e3
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub(super) struct MemoryArgs {
+    /// Distinct plugins loaded to measure the cost of each.
+    #[arg(long, default_value_t = 100)]
+    plugins: usize,
+    /// Isolated calls made in all (resident memory is read after 10,000,
+    /// 100,000, 250,000, 500,000 and this many, where below it).
+    #[arg(long, default_value_t = 1_000_000)]
+    calls: u64,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(super) fn memory(args: MemoryArgs) -> ExitCode {
+    if args.plugins == 0 || args.calls == 0 {
+        eprintln!("error: plugins and calls must be positive");
+        return ExitCode::from(2);
+    }
+    let mut checkpoints: Vec<u64> = [10_000, 100_000, 250_000, 500_000]
+        .into_iter()
+        .filter(|&c| c < args.calls)
+        .collect();
+    checkpoints.push(args.calls);
+    match memory_bench(args.plugins, &checkpoints) {
+        Ok(r) if args.json => {
+            println!("{}", serde_json::to_string_pretty(&r).expect("json"));
+            ExitCode::SUCCESS
+        }
+        Ok(r) => {
+            println!(
+                "resident memory per loaded plugin: {:.0} KiB ({} distinct plugins)",
+                r.resident_per_plugin_bytes as f64 / 1024.0,
+                r.plugins_loaded
+            );
+            for (calls, bytes) in &r.resident_after_calls {
+                println!(
+                    "  after {calls:>9} calls: {:.1} MiB",
+                    *bytes as f64 / 1_048_576.0
+                );
+            }
+            println!("  last / first: {:.3}", r.growth_ratio);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ReportArgs {
+    /// The directory of results (`scripts/bench.sh` writes them).
+    #[arg(long, value_name = "DIR")]
+    results: std::path::PathBuf,
+    /// The document whose tables are rewritten.
+    #[arg(long, value_name = "FILE", default_value = "docs/BENCHMARKS.md")]
+    doc: std::path::PathBuf,
+}
+
+pub(super) fn report(args: ReportArgs) -> ExitCode {
+    let run = || -> anyhow::Result<Vec<String>> {
+        let doc = std::fs::read_to_string(&args.doc)?;
+        let (new, written) = crate::bench::report::render(&doc, &args.results)?;
+        std::fs::write(&args.doc, new)?;
+        Ok(written)
+    };
+    match run() {
+        Ok(written) => {
+            println!(
+                "{}: rewrote {} table(s): {}",
+                args.doc.display(),
+                written.len(),
+                written.join(", ")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
