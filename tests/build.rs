@@ -21,6 +21,7 @@ const GUESTS: &[Guest] = &[
     Guest::plugin("hostile-describe-panics", "DESCRIBE_PANICS"),
     Guest::plugin("hostile-alloc-stress", "ALLOC_STRESS"),
     Guest::plugin("hostile-recorder", "RECORDER"),
+    Guest::plugin("hostile-fuzz-offers", "FUZZ_OFFERS"),
     Guest::binary("hostile-cli-command", "cli-command", "CLI_COMMAND"),
 ];
 

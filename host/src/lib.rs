@@ -21,9 +21,9 @@
 //! - [`samples`]: the sample brand plugins, built from source by `build.rs`
 //!   and embedded, with their default catalogs.
 //! - [`bench`]: the benchmarks (`vitrine bench`, `bench-http`,
-//!   `bench-cold-start`, `bench-memory`, `bench-report`): the floor
+//!   `bench-cold-start`, `bench-memory`, `bench-report`, `soak`): the floor
 //!   component, the same plugin on plain wasmtime, natively and in V8,
-//!   auctions by size, decisions, HTTP load, cold start, memory,
+//!   auctions by size, decisions, HTTP load, cold start, memory, the soak,
 //!   interleaved measurements, and the tables of `docs/BENCHMARKS.md`.
 //! - [`household`], [`needs`], [`mandate`]: the household's private model,
 //!   the needs engine, standing consent with the order book and ledger.

@@ -7,6 +7,7 @@ use vitrine::model::{DeliveryWindow, NeedKind, OfferRequest, Quantity, Unit, ran
 use vitrine::runtime::{Catalog, Limits, Plugin, Runtime};
 use vitrine::samples::SAMPLES;
 
+pub mod fuzz;
 pub mod service;
 
 /// The hostile plugins, one constant per crate in `tests/hostile/`.

@@ -74,15 +74,42 @@ const CATEGORIES: &[(&str, &str, u32)] = &[
     ("school/supplies/primary", "piece", 1),
 ];
 
-/// Runs the load and returns the measurements.
-pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
+/// A brand to register: id, component, catalog.
+pub(super) type BrandUpload<'a> = (String, &'a [u8], &'a str);
+
+/// The service running on its own runtime over a temporary database, with
+/// brands registered and households created.
+pub(super) struct Served {
+    pub(super) platform: Arc<Platform>,
+    /// Each household's token; household `i` is `hh-i`.
+    pub(super) tokens: Vec<String>,
+    pub(super) addr: std::net::SocketAddr,
+    /// Brands whose upload was refused, with the reason.
+    pub(super) refused: Vec<(String, String)>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+/// The day the load's needs are raised on.
+pub(super) fn load_day() -> crate::time::Day {
+    demo_start().plus(14)
+}
+
+/// Starts the service with `brands` (a refused upload is recorded, not
+/// fatal) and `households` households, each with a generous mandate so
+/// that most decisions place an order.
+pub(super) fn start_service(
+    brands: &[BrandUpload<'_>],
+    households: usize,
+) -> anyhow::Result<Served> {
     let dir = tempfile::tempdir()?;
-    let today = demo_start().plus(14);
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
+    let today = load_day();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("server")
         .build()?;
-    let (platform, tokens, addr, stop) = server_rt.block_on(async {
+    let (platform, tokens, addr, stop, refused) = runtime.block_on(async {
         let platform = Arc::new(
             Platform::open(
                 PlatformConfig {
@@ -93,25 +120,21 @@ pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
             )
             .await?,
         );
-        for i in 0..config.brands {
-            let sample = &SAMPLES[i % SAMPLES.len()];
-            let id = format!("{}-{i}", sample.name);
-            platform.create_brand(&id, sample.name).await?;
-            platform
-                .upload_plugin(
-                    &id,
-                    Upload {
-                        wasm: sample.wasm,
-                        catalog_json: Some(sample.catalog_json),
-                        enable: true,
-                    },
-                )
-                .await?;
+        let mut refused = Vec::new();
+        for (id, wasm, catalog) in brands {
+            platform.create_brand(id, id).await?;
+            let upload = Upload {
+                wasm,
+                catalog_json: Some(catalog),
+                enable: true,
+            };
+            if let Err(e) = platform.upload_plugin(id, upload).await {
+                refused.push((id.clone(), e.to_string()));
+            }
         }
         let mut tokens = Vec::new();
-        for h in 0..config.households {
+        for h in 0..households {
             let mut resident = family(&format!("hh-{h}"), h as u64);
-            // A generous mandate, so that most decisions place an order.
             let mut mandate = Mandate::new("everything", &["food", "school"]);
             mandate.budgets = vec![Budget {
                 period: Period::Week,
@@ -131,9 +154,62 @@ pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
             })
             .await;
         });
-        anyhow::Ok((platform, tokens, addr, stop))
+        anyhow::Ok((platform, tokens, addr, stop, refused))
     })?;
+    Ok(Served {
+        platform,
+        tokens,
+        addr,
+        refused,
+        stop,
+        runtime,
+        _dir: dir,
+    })
+}
 
+impl Served {
+    /// Stops the server and closes the database.
+    pub(super) fn stop(self) {
+        let _ = self.stop.send(());
+        self.runtime.block_on(self.platform.close());
+    }
+}
+
+/// The body of decision `n` for household `h`: a new need, its category
+/// rotating over [`CATEGORIES`].
+pub(super) fn need_body(n: u64, h: usize) -> serde_json::Value {
+    let today = load_day();
+    let (category, unit, amount) = CATEGORIES[n as usize % CATEGORIES.len()];
+    let day = today.0;
+    json!({"need": {
+        "id": format!("need-load-{n}"), "household": format!("hh-{h}"),
+        "kind": "seasonal", "category": category,
+        "quantity": {"amount": amount, "unit": unit},
+        "earliest_day": day + 1, "latest_day": day + 6,
+        "raised_at": Timestamp::at(today, 21).0,
+        "reason": {"kind": "seasonal", "rule": "load", "description": "load", "child": null, "event_day": day + 2}
+    }})
+}
+
+/// Runs the load and returns the measurements.
+pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
+    let brands: Vec<BrandUpload<'_>> = (0..config.brands)
+        .map(|i| {
+            let sample = &SAMPLES[i % SAMPLES.len()];
+            (
+                format!("{}-{i}", sample.name),
+                sample.wasm,
+                sample.catalog_json,
+            )
+        })
+        .collect();
+    let served = start_service(&brands, config.households)?;
+    anyhow::ensure!(
+        served.refused.is_empty(),
+        "samples refused: {:?}",
+        served.refused
+    );
+    let (tokens, addr) = (served.tokens.clone(), served.addr);
     let client_rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .worker_threads(1)
@@ -159,16 +235,7 @@ pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
                 while Instant::now() < end {
                     let n = counter.fetch_add(1, Ordering::Relaxed);
                     let h = (n as usize + c) % tokens.len();
-                    let (category, unit, amount) = CATEGORIES[n as usize % CATEGORIES.len()];
-                    let day = today.0;
-                    let body = json!({"need": {
-                        "id": format!("need-load-{n}"), "household": format!("hh-{h}"),
-                        "kind": "seasonal", "category": category,
-                        "quantity": {"amount": amount, "unit": unit},
-                        "earliest_day": day + 1, "latest_day": day + 6,
-                        "raised_at": Timestamp::at(today, 21).0,
-                        "reason": {"kind": "seasonal", "rule": "load", "description": "load", "child": null, "event_day": day + 2}
-                    }});
+                    let body = need_body(n, h);
                     let started = Instant::now();
                     let response = client
                         .post(format!("{base}/v1/households/hh-{h}/decisions"))
@@ -214,7 +281,6 @@ pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
             orders,
         })
     });
-    let _ = stop.send(());
-    server_rt.block_on(platform.close());
+    served.stop();
     report
 }

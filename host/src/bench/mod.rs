@@ -15,6 +15,7 @@ mod memory;
 mod native;
 mod plain;
 pub mod report;
+mod soak;
 mod stats;
 mod tunings;
 mod v8;
@@ -29,6 +30,7 @@ pub use isolated::{ExtraPlugin, IsolatedCallReport, Phases, SampleCall, isolated
 pub use memory::{MemoryReport, memory_bench, resident_bytes};
 pub use native::dairy_offers;
 pub use plain::PlainPlugin;
+pub use soak::{SoakConfig, SoakReport, SoakWindow, soak};
 pub use stats::{Interleaved, Measured, Stats, time};
 pub use tunings::{TuningResult, compare_tunings};
 pub use v8::{DAIRY_V8_JS, NodeBidder};

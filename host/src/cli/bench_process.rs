@@ -141,3 +141,87 @@ pub(super) fn report(args: ReportArgs) -> ExitCode {
         }
     }
 }
+
+#[derive(Debug, clap::Args)]
+pub(super) struct SoakArgs {
+    /// Length of the run, seconds (at most 600).
+    #[arg(long, default_value_t = 300)]
+    seconds: u64,
+    /// Decisions asked per second (a steady, paced load).
+    #[arg(long, default_value_t = 100)]
+    rate: u64,
+    /// Connections the rate is spread over.
+    #[arg(long, default_value_t = 8)]
+    connections: usize,
+    /// Seconds per reported window.
+    #[arg(long, default_value_t = 15)]
+    window_secs: u64,
+    /// Allowed growth of resident memory after the first window, MiB.
+    #[arg(long, default_value_t = 64)]
+    rss_bound_mib: u64,
+    /// Hostile components to register as brands beside the samples and the
+    /// embedded looper (refused uploads are listed, not fatal).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    hostile: Vec<std::path::PathBuf>,
+    /// Print one JSON document (the windows are printed to stderr as they
+    /// end either way).
+    #[arg(long)]
+    json: bool,
+}
+
+pub(super) fn soak(args: SoakArgs) -> ExitCode {
+    let mut hostile = Vec::new();
+    for path in &args.hostile {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().replace('_', "-"))
+                    .unwrap_or_else(|| "plugin".into());
+                let name = name.trim_start_matches("hostile-").to_owned();
+                hostile.push((name, bytes));
+            }
+            Err(e) => {
+                eprintln!("error: reading {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let config = crate::bench::SoakConfig {
+        seconds: args.seconds,
+        rate: args.rate,
+        connections: args.connections,
+        window_secs: args.window_secs,
+        rss_bound_bytes: args.rss_bound_mib << 20,
+        ..Default::default()
+    };
+    match crate::bench::soak(config, &hostile) {
+        Ok(r) => {
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&r).expect("json"));
+            } else {
+                println!("brands: {}", r.brands.join(", "));
+                for (brand, why) in &r.refused {
+                    println!("refused at upload: {brand}: {why}");
+                }
+                println!(
+                    "resident growth after the first window: {:+.1} MiB (bound {} MiB); descriptors {:+} (bound {})",
+                    r.rss_growth_bytes as f64 / 1_048_576.0,
+                    r.config.rss_bound_bytes >> 20,
+                    r.fd_growth,
+                    r.config.fd_bound
+                );
+                println!("{}", if r.passed { "passed" } else { "FAILED" });
+            }
+            if r.passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -50,6 +50,9 @@ enum Command {
     /// Rewrite the tables of docs/BENCHMARKS.md from benchmark results
     /// (`scripts/bench.sh` runs it).
     BenchReport(bench_process::ReportArgs),
+    /// Run the service under a steady load with hostile brands for minutes,
+    /// tracking memory, descriptors and latency (see docs/SECURITY.md).
+    Soak(bench_process::SoakArgs),
     /// Run the platform: the HTTP API over an embedded SQLite database.
     Serve(serve::ServeArgs),
     /// Check the audit log.
@@ -97,6 +100,7 @@ pub fn main() -> ExitCode {
         Command::BenchColdStart(args) => bench_process::cold_start(args),
         Command::BenchMemory(args) => bench_process::memory(args),
         Command::BenchReport(args) => bench_process::report(args),
+        Command::Soak(args) => bench_process::soak(args),
         Command::Audit(command) => serve::audit(command),
     }
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The soak: `vitrine soak` for SECONDS (default 300, at most 600) with the
+# sample brands, the embedded looper and every hostile plugin of
+# tests/hostile registered side by side; resident memory, open descriptors,
+# threads and latency printed per window; exit 1 if memory grows more than
+# the bound (64 MiB) after the first window, descriptors more than 16, or a
+# decision fails. See docs/SECURITY.md.
+#
+#   scripts/soak.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-300}
+rustup target add wasm32-wasip2 >/dev/null
+# The tests' build script compiles the hostile plugins into target/guests.
+cargo build -p vitrine-tests --tests
+cargo build --release -p vitrine
+shopt -s nullglob
+hostile=(target/guests/wasm32-wasip2/guest/hostile_*.wasm)
+if [ ${#hostile[@]} -eq 0 ]; then
+    echo "no hostile plugins under target/guests (did the tests' build run?)" >&2
+    exit 2
+fi
+exec target/release/vitrine soak --seconds "$seconds" --hostile "${hostile[@]}"
