@@ -5,7 +5,8 @@
 # 200 plugins, with and without looping plugins; whole decisions in-process;
 # decisions over loopback HTTP (8 and 16 connections); cold start with 1,000
 # plugin versions (artifact cache warm and cold); resident memory per plugin
-# and over 1,000,000 calls. About 10 minutes after the release build.
+# and over 1,000,000 calls. About 6 minutes after the release build
+# (5 min 43 s on 2026-11-23).
 #
 #   scripts/bench.sh                 # everything, then the tables
 #   scripts/bench.sh --criterion     # also the criterion benches of hot paths
