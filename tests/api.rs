@@ -629,7 +629,7 @@ async fn an_idempotency_key_replays_the_first_answer_and_refuses_another_body() 
     assert_eq!(replay, first);
     assert_eq!(headers["idempotent-replayed"], "true");
     assert_eq!(
-        s.platform.orders("fam").unwrap().len(),
+        s.platform.orders("fam").await.unwrap().len(),
         1,
         "the retry ordered nothing more"
     );

@@ -132,7 +132,7 @@ async fn after_a_restart_everything_is_there_and_the_audit_chain_verifies() {
                 .await
                 .unwrap();
         }
-        let orders = platform.orders("fam").unwrap();
+        let orders = platform.orders("fam").await.unwrap();
         let decisions = platform.decisions("fam", 100).await.unwrap();
         let brand_orders = platform.brand_orders("dairy").await.unwrap();
         let entries = platform.store().verify_audit().await.unwrap().unwrap();
@@ -146,7 +146,7 @@ async fn after_a_restart_everything_is_there_and_the_audit_chain_verifies() {
         2,
         "both plugins live again"
     );
-    assert_eq!(platform.orders("fam").unwrap(), orders);
+    assert_eq!(platform.orders("fam").await.unwrap(), orders);
     assert_eq!(platform.decisions("fam", 100).await.unwrap(), decisions);
     assert_eq!(platform.brand_orders("dairy").await.unwrap(), brand_orders);
     assert_eq!(platform.store().verify_audit().await.unwrap(), Ok(entries));

@@ -225,7 +225,7 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
         platform.dispatch_due().await?;
         // Deliveries of the day.
         for resident in &mut residents {
-            for order in platform.orders(&resident.household.id.0)? {
+            for order in platform.orders(&resident.household.id.0).await? {
                 // Dispatch waits for the cancel window, so an order arrives on
                 // its delivery day or, if approved late, the day it is sent.
                 if order.status == OrderStatus::Dispatched
@@ -318,7 +318,8 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
     let mut spent = BTreeMap::new();
     for r in &residents {
         let total = platform
-            .orders(&r.household.id.0)?
+            .orders(&r.household.id.0)
+            .await?
             .iter()
             .filter(|o| o.status.spends())
             .map(|o| o.price_paid_minor)

@@ -263,7 +263,7 @@ pub(super) async fn orders(
     Path(id): Path<String>,
 ) -> Reply {
     auth.household(&id)?;
-    ok(s.platform.orders(&id)?)
+    ok(s.platform.orders(&id).await?)
 }
 
 async fn order_action(

@@ -7,7 +7,7 @@
 //! `awaiting_approval` → `placed` / `declined`; a placed order can be
 //! `cancelled` inside its window. Each need gets at most one order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
@@ -144,10 +144,24 @@ pub enum OrderError {
     },
 }
 
+/// Days a settled order (dispatched and delivered, declined or cancelled)
+/// stays in the in-memory book after it was created. The longest mandate
+/// period is a calendar month, so no rule looks further back than 31 days;
+/// after twice that the order only lives in the store, which the API reads.
+/// Without this the book would grow by one order per decision for as long
+/// as the service runs.
+pub const SETTLED_ORDERS_KEPT_DAYS: i32 = 62;
+
 #[derive(Default)]
 struct Book {
     orders: Vec<Order>,
     by_need: HashMap<String, usize>,
+    /// Brands of spending orders that left the book (a brand once bought
+    /// from stays known).
+    past_brands: HashSet<String>,
+    /// Length at which the book is next pruned (twice what was kept at the
+    /// last pruning, so that pruning costs O(1) per order on average).
+    prune_at: usize,
 }
 
 impl Book {
@@ -167,11 +181,58 @@ impl Book {
         period: Period,
         today: Day,
     ) -> impl Iterator<Item = &'a Order> + 'a {
+        let (start, end) = period.bounds(today);
         self.orders.iter().filter(move |o| {
-            o.status.spends()
-                && o.mandate.as_deref() == Some(mandate)
-                && period.contains(today, o.created_at.day())
+            let day = o.created_at.day();
+            o.status.spends() && day >= start && day <= end && o.mandate.as_deref() == Some(mandate)
         })
+    }
+
+    fn knows_brand(&self, brand: &str) -> bool {
+        self.past_brands.contains(brand)
+            || self
+                .orders
+                .iter()
+                .any(|o| o.brand == brand && o.status.spends())
+    }
+
+    fn push(&mut self, order: Order, today: Day) {
+        let index = self.orders.len();
+        self.by_need.insert(order.need_id.clone(), index);
+        self.orders.push(order);
+        if self.orders.len() >= self.prune_at {
+            self.prune(today);
+        }
+    }
+
+    /// Drops settled orders created more than [`SETTLED_ORDERS_KEPT_DAYS`]
+    /// before `today`.
+    fn prune(&mut self, today: Day) {
+        let oldest_kept = today.plus(-SETTLED_ORDERS_KEPT_DAYS);
+        let settled = |o: &Order| match o.status {
+            OrderStatus::Dispatched => o.delivery_day < today,
+            OrderStatus::Declined | OrderStatus::Cancelled => true,
+            OrderStatus::AwaitingApproval | OrderStatus::Placed => false,
+        };
+        let before = self.orders.len();
+        let mut leaving = Vec::new();
+        self.orders.retain(|o| {
+            let keep = !(settled(o) && o.created_at.day() < oldest_kept);
+            if !keep && o.status.spends() {
+                leaving.push(o.brand.clone());
+            }
+            keep
+        });
+        self.past_brands.extend(leaving);
+        if self.orders.len() != before {
+            self.by_need = self
+                .orders
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.need_id.clone(), i))
+                .collect();
+        }
+        self.prune_at = (self.orders.len() * 2).max(64);
     }
 }
 
@@ -220,11 +281,7 @@ impl OrderBook {
         }
         let today = now.day();
         let known_brand = request.brand.is_some_and(|brand| {
-            known_brands.iter().any(|b| b == brand)
-                || book
-                    .orders
-                    .iter()
-                    .any(|o| o.brand == brand && o.status.spends())
+            known_brands.iter().any(|b| b == brand) || book.knows_brand(brand)
         });
         let spent = |mandate: &str, period: Period| book.spent(mandate, period, today);
         let orders = |mandate: &str, period: Period| book.count(mandate, period, today);
@@ -273,9 +330,7 @@ impl OrderBook {
             cancel_until: now.plus_hours(self.cancel_window_hours),
             delivery_day: today.plus(i32::from(request.delivery_days)),
         };
-        let index = book.orders.len();
-        book.by_need.insert(order.need_id.clone(), index);
-        book.orders.push(order.clone());
+        book.push(order.clone(), today);
         Ok(Placement {
             decision,
             rule,
@@ -301,16 +356,15 @@ impl OrderBook {
     }
 
     /// Puts back an order read from the store (at start-up); a later copy of
-    /// the same order replaces the earlier one.
-    pub fn restore(&self, order: Order) {
+    /// the same order replaces the earlier one. Settled orders older than
+    /// [`SETTLED_ORDERS_KEPT_DAYS`] before `today` are left out again.
+    pub fn restore(&self, order: Order, today: Day) {
         let book = self.book(&order.household);
         let mut book = lock(&book);
         if let Some(&index) = book.by_need.get(&order.need_id) {
             book.orders[index] = order;
         } else {
-            let index = book.orders.len();
-            book.by_need.insert(order.need_id.clone(), index);
-            book.orders.push(order);
+            book.push(order, today);
         }
     }
 
@@ -424,7 +478,9 @@ impl OrderBook {
             .map(|&i| book.orders[i].id.clone())
     }
 
-    /// Every order of the household, oldest first.
+    /// The household's orders in the book, oldest first: every order but
+    /// the settled ones older than [`SETTLED_ORDERS_KEPT_DAYS`] (the store
+    /// has them all).
     pub fn orders(&self, household: &HouseholdId) -> Vec<Order> {
         lock(&self.book(household)).orders.clone()
     }
@@ -485,6 +541,70 @@ mod tests {
     }
 
     const NOW: Timestamp = Timestamp(20_000 * 86_400 + 10 * 3_600);
+
+    #[test]
+    fn settled_orders_leave_the_book_after_the_kept_days_and_their_brand_stays_known() {
+        let book = OrderBook::new(24);
+        let h = HouseholdId("h".into());
+        let mut generous = mandate();
+        generous.budgets[0].limit_minor = u64::MAX / 4;
+        generous.new_brand_asks = true;
+        // Bought once from dairy long ago (approved, as a new brand asks),
+        // dispatched and delivered.
+        let first = book
+            .place(&h, &[generous.clone()], &[], &request("n0", 100), NOW)
+            .unwrap();
+        book.approve(&h, &first.order.unwrap().id, NOW).unwrap();
+        assert_eq!(book.dispatch_due(NOW.plus_hours(25)).len(), 1);
+        // A cancelled order and one still waiting, as old.
+        let cancelled = book
+            .place(
+                &h,
+                &[generous.clone()],
+                &["dairy".into()],
+                &request("n1", 100),
+                NOW,
+            )
+            .unwrap();
+        book.cancel(&h, &cancelled.order.unwrap().id, NOW).unwrap();
+        let mut asks = generous.clone();
+        asks.budgets[0].limit_minor = 0;
+        let waiting = book
+            .place(&h, &[asks], &[], &request("n2", 100), NOW)
+            .unwrap();
+        assert_eq!(waiting.decision, MandateDecision::AwaitingApproval);
+        // Months later, enough orders to prune.
+        let later = Timestamp(NOW.0 + 86_400 * i64::from(SETTLED_ORDERS_KEPT_DAYS + 1));
+        for n in 0..100 {
+            let need = format!("m{n}");
+            let farm = OrderRequest {
+                brand: Some("farm"),
+                ..request(&need, 1)
+            };
+            book.place(&h, &[generous.clone()], &[], &farm, later)
+                .unwrap();
+        }
+        let kept = book.orders(&h);
+        assert_eq!(
+            kept.len(),
+            101,
+            "the two settled ones left, the waiting one stayed"
+        );
+        assert!(kept.iter().any(|o| o.need_id == "n2"));
+        assert!(!kept.iter().any(|o| o.need_id == "n0" || o.need_id == "n1"));
+        // The brand bought from is still known: no asking again.
+        let known = book
+            .place(&h, &[generous], &[], &request("m-last", 1), later)
+            .unwrap();
+        assert_eq!(known.decision, MandateDecision::Ordered);
+        // Lookups by need still find the right orders after the pruning.
+        assert_eq!(
+            book.order_for_need(&h, "m50"),
+            kept.iter()
+                .find(|o| o.need_id == "m50")
+                .map(|o| o.id.clone())
+        );
+    }
 
     #[test]
     fn one_need_gets_one_order() {

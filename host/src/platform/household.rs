@@ -312,10 +312,11 @@ impl Platform {
             .ok_or_else(|| PlatformError::NotFound(format!("decision {decision_id}")))
     }
 
-    /// The household's orders.
-    pub fn orders(&self, id: &str) -> Result<Vec<Order>, PlatformError> {
-        let household = self.household(id)?;
-        Ok(self.engine.orders().orders(&household.id))
+    /// The household's orders, oldest first (from the store: the in-memory
+    /// book lets old settled orders go).
+    pub async fn orders(&self, id: &str) -> Result<Vec<Order>, PlatformError> {
+        self.household(id)?;
+        Ok(self.store.household_orders(id).await?)
     }
 
     /// Approves, declines or cancels one of the household's orders.
@@ -367,7 +368,7 @@ impl Platform {
         Ok(HouseholdExport {
             needs: self.needs(id).await?,
             decisions: self.store.decisions(id, i64::MAX).await?,
-            orders: self.engine.orders().orders(&household.id),
+            orders: self.store.household_orders(id).await?,
             household,
         })
     }

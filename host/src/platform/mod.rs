@@ -223,8 +223,9 @@ impl Platform {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .extend(stored.into_iter().map(|h| (h.id.0.clone(), Arc::new(h))));
+        let today = self.now().day();
         for order in self.store.all_orders().await? {
-            self.engine.orders().restore(order);
+            self.engine.orders().restore(order, today);
         }
         for d in self.store.all_decisions().await? {
             self.engine.reports().record(

@@ -168,6 +168,15 @@ impl Store {
         parse(rows)
     }
 
+    /// A household's orders, oldest first.
+    pub async fn household_orders(&self, household: &str) -> Result<Vec<Order>, StoreError> {
+        let rows = sqlx::query("SELECT data FROM orders WHERE household = ? ORDER BY rowid")
+            .bind(household)
+            .fetch_all(self.reader())
+            .await?;
+        parse(rows)
+    }
+
     /// Orders won by `brand`, oldest first.
     pub async fn brand_orders(&self, brand: &str) -> Result<Vec<Order>, StoreError> {
         let rows = sqlx::query("SELECT data FROM orders WHERE brand = ? ORDER BY rowid")
