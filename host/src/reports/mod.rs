@@ -87,10 +87,16 @@ struct Counts {
     cells: BTreeMap<String, u64>,
 }
 
+/// Win notices kept in memory per brand, the most recent ones. They serve
+/// the demo's summary; brands read the orders they won from the store, so
+/// nothing is lost when older ones are dropped, and a long-running service
+/// does not grow by one notice per order for ever.
+pub const NOTICES_KEPT_PER_BRAND: usize = 1_000;
+
 #[derive(Default)]
 struct State {
     counts: HashMap<(String, Day), Counts>,
-    notices: HashMap<String, Vec<WinNotice>>,
+    notices: HashMap<String, std::collections::VecDeque<WinNotice>>,
     spent: HashMap<(String, Day), f64>,
 }
 
@@ -165,18 +171,23 @@ impl BrandReports {
                 status: order.status,
                 day,
             };
-            state
-                .notices
-                .entry(w.brand.clone())
-                .or_default()
-                .push(notice);
+            let kept = state.notices.entry(w.brand.clone()).or_default();
+            if kept.len() == NOTICES_KEPT_PER_BRAND {
+                kept.pop_front();
+            }
+            kept.push_back(notice);
         }
     }
 
-    /// The win notices of `brand`, oldest first.
+    /// The win notices of `brand`, oldest first: the last
+    /// [`NOTICES_KEPT_PER_BRAND`].
     pub fn notices(&self, brand: &str) -> Vec<WinNotice> {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.notices.get(brand).cloned().unwrap_or_default()
+        state
+            .notices
+            .get(brand)
+            .map(|kept| kept.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// `brand`'s noisy report for `day`, spending `epsilon` of its budget.
@@ -266,6 +277,89 @@ mod tests {
         reports.report("farm", day, 1.0).unwrap();
         reports.report("dairy", day.plus(1), 1.0).unwrap();
         assert!(reports.report("dairy", day, -1.0).is_err());
+    }
+
+    #[test]
+    fn only_the_most_recent_win_notices_are_kept_per_brand() {
+        use crate::auction::{PricingRule, ScoreBreakdown, ScoredOffer, Settlement};
+        use crate::mandate::OrderStatus;
+        use crate::model::{NeedKind, Offer, OfferKind, Quantity, Unit};
+        use crate::time::Timestamp;
+
+        let reports =
+            BrandReports::with_seed(Pseudonymiser::new([1; 32]), PrivacyConfig::default(), 5);
+        let offer = Offer {
+            sku: "YOG".into(),
+            title: "Yogurt".into(),
+            kind: OfferKind::Purchase,
+            quantity: Quantity {
+                amount: 8,
+                unit: Unit::Piece,
+            },
+            price_minor: 400,
+            currency: "EUR".into(),
+            delivery_days: 1,
+            services: vec![],
+            labels: vec![],
+            carbon_grams: None,
+            message: None,
+        };
+        let auction = AuctionResult {
+            scored: vec![ScoredOffer {
+                brand: "dairy".into(),
+                offer,
+                breakdown: ScoreBreakdown {
+                    services: Default::default(),
+                    labels: Default::default(),
+                    affinity: 0,
+                    delay_penalty: 0,
+                    carbon_cost: 0,
+                    value: 0,
+                    price_minor: 400,
+                    price_weight: 1.0,
+                    score: -400.0,
+                },
+            }],
+            settlement: Some(Settlement {
+                winner: 0,
+                runner_up: None,
+                rule: PricingRule::SecondScore,
+                offer_price_minor: 400,
+                price_paid_minor: 400,
+                capped: false,
+            }),
+            bidders: vec![],
+            elapsed_us: 0,
+        };
+        let household = HouseholdId("hh".into());
+        let day = Day(100);
+        for n in 0..NOTICES_KEPT_PER_BRAND + 5 {
+            let order = Order {
+                id: format!("ord-{n}"),
+                household: household.clone(),
+                need_id: format!("need-{n}"),
+                need_kind: NeedKind::Replenishment,
+                category: "food/dairy/yogurt".into(),
+                brand: "dairy".into(),
+                sku: "YOG".into(),
+                offer_price_minor: 400,
+                price_paid_minor: 400,
+                mandate: None,
+                status: OrderStatus::Placed,
+                approved_by_household: false,
+                created_at: Timestamp::at(day, 9),
+                cancel_until: Timestamp::at(day, 9),
+                delivery_day: day.plus(1),
+            };
+            reports.record(day, &household, &auction, Some(&order));
+        }
+        let notices = reports.notices("dairy");
+        assert_eq!(notices.len(), NOTICES_KEPT_PER_BRAND);
+        assert_eq!(notices[0].order_id, "ord-5", "the oldest were dropped");
+        assert_eq!(
+            notices.last().unwrap().order_id,
+            format!("ord-{}", NOTICES_KEPT_PER_BRAND + 4)
+        );
     }
 
     #[test]
