@@ -167,6 +167,8 @@ async fn a_brand_reads_only_its_own_plugins_orders_and_reports() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(own["live"], true);
     assert_eq!(own["calls"]["offers"], 1);
+    assert_eq!(own["health"]["suspended"], false);
+    assert_eq!(own["health"]["failures_in_a_row"], 0);
     for path in [
         "/v1/brands/farm-coop/plugins",
         "/v1/brands/farm-coop/orders",
@@ -841,4 +843,61 @@ async fn the_remaining_household_and_operator_routes_change_what_they_say() {
             "{action} not audited: {actions:?}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugin_that_keeps_failing_is_suspended_and_its_brand_can_see_why() {
+    let s = service().await;
+    let _dairy = s.sample_brand("dairy").await;
+    let panicky = s
+        .platform
+        .create_brand("panicky", "Panicky")
+        .await
+        .unwrap()
+        .token;
+    s.platform
+        .upload_plugin(
+            "panicky",
+            vitrine::platform::Upload {
+                wasm: hostile::PANICKER,
+                catalog_json: None,
+                enable: true,
+            },
+        )
+        .await
+        .unwrap();
+    let fam = s.family("fam").await;
+    let after = vitrine::runtime::Limits::default().suspend_after_failures;
+    let mut calls = Vec::new();
+    for n in 0..=after {
+        let (status, decision, _) = s
+            .call(
+                "POST",
+                "/v1/households/fam/decisions",
+                Some(&fam),
+                json_body(&milk_need("fam", &format!("need-{n}"))),
+            )
+            .await;
+        // The household's decisions go on regardless: dairy wins each.
+        assert_eq!(status, StatusCode::CREATED, "{decision}");
+        let bidders = decision["auction"]["bidders"].as_array().unwrap();
+        let panicky_call = bidders
+            .iter()
+            .find(|b| b["brand"] == "panicky")
+            .expect("panicky took part");
+        calls.push(panicky_call["call"].as_str().unwrap().to_owned());
+        assert_eq!(panicky_call["loss"]["reason"], "plugin_failed");
+        assert_eq!(panicky_call["loss"]["error"], panicky_call["call"]);
+    }
+    let mut expected = vec!["trap"; after as usize];
+    expected.push("suspended");
+    assert_eq!(calls, expected);
+    let (status, own, _) = s
+        .call("GET", "/v1/brands/panicky/plugins", Some(&panicky), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(own["health"]["suspended"], true, "{own}");
+    assert_eq!(own["health"]["failures_in_a_row"], after);
+    assert_eq!(own["calls"]["trap"], after);
+    assert_eq!(own["calls"]["suspended"], 1);
 }

@@ -4,8 +4,10 @@
 use std::time::{Duration, Instant};
 
 use vitrine::model::{OfferRejection, check_offer};
-use vitrine::runtime::{CallError, FanOutCall, FanOutDeadlines, Limits, Runtime, fan_out};
-use vitrine::samples::SAMPLES;
+use vitrine::runtime::{
+    CallError, FanOutCall, FanOutDeadlines, Limits, Plugin, PluginLimits, Runtime, fan_out,
+};
+use vitrine::samples::{SAMPLES, Sample};
 use vitrine_tests::hostile;
 use vitrine_tests::{load_hostile, request, runtime, runtime_with_deadline};
 
@@ -126,7 +128,7 @@ fn an_answer_within_transfer_but_over_the_offer_limits_is_invalid_output() {
         ..Limits::default()
     })
     .unwrap();
-    let dairy = vitrine::samples::Sample::named("dairy").unwrap();
+    let dairy = Sample::named("dairy").unwrap();
     let plugin = dairy.load(&runtime).unwrap();
     let report = plugin.call(&dairy.request());
     assert!(
@@ -303,4 +305,113 @@ fn a_full_pool_answers_overloaded_instead_of_failing() {
     // Once the slot is free again, calls go through.
     let report = counter.call(&request("food/dairy/yogurt", 1));
     assert!(report.outcome.is_ok(), "{:?}", report.outcome);
+}
+
+async fn fan_out_one(
+    runtime: &Runtime,
+    plugin: &Plugin,
+    request: &vitrine::model::OfferRequest,
+) -> String {
+    let reports = fan_out(
+        vec![FanOutCall {
+            plugin: plugin.clone(),
+            request: request.clone(),
+        }],
+        runtime.default_deadlines(),
+    )
+    .await;
+    reports[0].outcome_code().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_plugin_is_suspended_then_let_back_by_a_probe_that_answers() {
+    let runtime = Runtime::new(Limits {
+        suspend_after_failures: 3,
+        suspension: Duration::from_millis(300),
+        ..Limits::default()
+    })
+    .unwrap();
+    let dairy = Sample::named("dairy").unwrap();
+    let healthy = dairy.load(&runtime).unwrap();
+    // The same code under a fuel budget too small to answer in: every call
+    // fails. Both share one record, as the same loaded version.
+    let starved = healthy
+        .with_limits(&PluginLimits {
+            fuel: Some(1_000),
+            ..PluginLimits::default()
+        })
+        .unwrap();
+    let request = dairy.request();
+    for _ in 0..3 {
+        assert_eq!(
+            fan_out_one(&runtime, &starved, &request).await,
+            "out_of_fuel"
+        );
+    }
+    assert!(healthy.health_status().suspended);
+    // Not called at all while suspended, whichever variant is asked.
+    let reports = fan_out(
+        vec![FanOutCall {
+            plugin: healthy.clone(),
+            request: request.clone(),
+        }],
+        runtime.default_deadlines(),
+    )
+    .await;
+    assert!(
+        matches!(
+            reports[0].outcome,
+            Err(CallError::Suspended { failures: 3, .. })
+        ),
+        "{:?}",
+        reports[0].outcome
+    );
+    assert_eq!(reports[0].fuel_used, 0);
+    // Called directly (a brand testing its plugin), it still runs.
+    assert!(healthy.call(&request).outcome.is_ok());
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    // The probe answers: the plugin is back for good.
+    assert_eq!(fan_out_one(&runtime, &healthy, &request).await, "offers");
+    assert!(!healthy.health_status().suspended);
+    assert_eq!(healthy.health_status().failures_in_a_row, 0);
+    assert_eq!(fan_out_one(&runtime, &healthy, &request).await, "offers");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suspended_looper_no_longer_holds_the_auction_to_its_deadline() {
+    let deadline = Duration::from_secs(1);
+    let runtime = Runtime::new(Limits {
+        deadline,
+        fuel: u64::MAX / 2,
+        suspend_after_failures: 2,
+        ..Limits::default()
+    })
+    .unwrap();
+    let looper = load_hostile(&runtime, hostile::LOOPER);
+    let dairy = Sample::named("dairy").unwrap();
+    let healthy = dairy.load(&runtime).unwrap();
+    let calls = || {
+        vec![
+            FanOutCall {
+                plugin: healthy.clone(),
+                request: dairy.request(),
+            },
+            FanOutCall {
+                plugin: looper.clone(),
+                request: request("food/dairy/yogurt", 1),
+            },
+        ]
+    };
+    for _ in 0..2 {
+        let reports = fan_out(calls(), runtime.default_deadlines()).await;
+        assert_eq!(reports[1].outcome_code(), "timeout");
+    }
+    let started = Instant::now();
+    let reports = fan_out(calls(), runtime.default_deadlines()).await;
+    let elapsed = started.elapsed();
+    assert_eq!(reports[0].outcome_code(), "offers");
+    assert_eq!(reports[1].outcome_code(), "suspended");
+    // Half the deadline is a wide margin for a loaded machine: the fan-out
+    // waited for the sample only.
+    assert!(elapsed < deadline / 2, "fan-out took {elapsed:?}");
 }

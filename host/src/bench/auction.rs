@@ -122,9 +122,12 @@ fn milk_request() -> OfferRequest {
 pub fn auction_bench(plan: &AuctionPlan) -> anyhow::Result<AuctionReport> {
     // Loopers get fuel for far longer than the deadline, so that the epoch
     // deadline is what stops them; the others keep the production fuel.
+    // Loopers are never suspended here: the point is what a looper costs
+    // the auctions it runs in, every time.
     let production = Limits::default();
     let runtime = Runtime::new(Limits {
         fuel: 1 << 40,
+        suspend_after_failures: 0,
         ..production.clone()
     })?;
     let tight = PluginLimits {

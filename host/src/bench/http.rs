@@ -102,6 +102,7 @@ pub(super) fn load_day() -> crate::time::Day {
 pub(super) fn start_service(
     brands: &[BrandUpload<'_>],
     households: usize,
+    limits: crate::runtime::Limits,
 ) -> anyhow::Result<Served> {
     let dir = tempfile::tempdir()?;
     let today = load_day();
@@ -114,6 +115,7 @@ pub(super) fn start_service(
             Platform::open(
                 PlatformConfig {
                     db: dir.path().join("bench.db"),
+                    limits,
                     ..PlatformConfig::default()
                 },
                 Clock::manual(Timestamp::at(today, 21)),
@@ -203,7 +205,7 @@ pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
             )
         })
         .collect();
-    let served = start_service(&brands, config.households)?;
+    let served = start_service(&brands, config.households, Default::default())?;
     anyhow::ensure!(
         served.refused.is_empty(),
         "samples refused: {:?}",

@@ -7,8 +7,13 @@
 //! Hostile brands: the looping plugin embedded in the binary, plus any
 //! components given (`scripts/soak.sh` passes every plugin of
 //! `tests/hostile`). Those the platform refuses at upload are listed; those
-//! it accepts take part in every auction for their categories.
+//! it accepts take part in every auction for their categories, under the
+//! production limits: those that fail call after call are suspended, as in
+//! production (`--suspend-after 0` turns that off, to see the sandbox carry
+//! every hostile call). The well-behaved brands' calls are counted apart:
+//! any of them failing fails the soak.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -36,6 +41,9 @@ pub struct SoakConfig {
     pub rss_bound_bytes: u64,
     /// Allowed growth of open file descriptors over the same span.
     pub fd_bound: u64,
+    /// Failed calls in a row after which a plugin is suspended (the
+    /// production default; 0 never suspends).
+    pub suspend_after_failures: u32,
 }
 
 impl Default for SoakConfig {
@@ -47,6 +55,7 @@ impl Default for SoakConfig {
             window_secs: 15,
             rss_bound_bytes: 64 << 20,
             fd_bound: 16,
+            suspend_after_failures: crate::runtime::Limits::default().suspend_after_failures,
         }
     }
 }
@@ -68,6 +77,9 @@ pub struct SoakWindow {
     pub fds: u64,
     /// Threads at the window's end.
     pub threads: u64,
+    /// Failed calls of the well-behaved brands so far (see
+    /// [`SoakReport::well_behaved_failures`]).
+    pub well_behaved_failures: u64,
 }
 
 /// The whole run.
@@ -85,7 +97,20 @@ pub struct SoakReport {
     pub rss_growth_bytes: i64,
     /// Descriptor growth over the same span.
     pub fd_growth: i64,
-    /// Whether both stayed within their bounds and no decision failed.
+    /// Plugin calls by brand and outcome (`offers`, an error code, or
+    /// `suspended`) over the run.
+    pub calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Calls of the well-behaved brands (the samples) that failed over the
+    /// run: a timeout, a suspension, anything but offers or their own bid
+    /// error.
+    pub well_behaved_failures: u64,
+    /// The same after the first window (while every hostile plugin still
+    /// runs until it is suspended, a burst of them can starve a sample's
+    /// call of CPU past its deadline; the bench measures that case).
+    pub well_behaved_failures_after_first_window: u64,
+    /// Whether memory and descriptors stayed within their bounds, no
+    /// decision failed and no well-behaved brand's call failed after the
+    /// first window.
     pub passed: bool,
 }
 
@@ -101,6 +126,38 @@ fn proc_count(what: &str) -> u64 {
             })
             .unwrap_or(0),
     }
+}
+
+/// Plugin calls by brand and outcome, from the service's metrics.
+fn calls_by_brand(platform: &crate::platform::Platform) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut calls: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for (labels, n) in platform
+        .metrics()
+        .counters_matching("vitrine_plugin_calls_total", &[])
+    {
+        let label = |key: &str| {
+            labels
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        };
+        if let (Some(brand), Some(outcome)) = (label("brand"), label("outcome")) {
+            *calls.entry(brand).or_default().entry(outcome).or_default() += n;
+        }
+    }
+    calls
+}
+
+/// Calls of the sample brands that ended in anything but offers or the
+/// plugin's own bid error.
+fn well_behaved_failures(calls: &BTreeMap<String, BTreeMap<String, u64>>) -> u64 {
+    calls
+        .iter()
+        .filter(|(brand, _)| SAMPLES.iter().any(|s| s.name == brand.as_str()))
+        .flat_map(|(_, outcomes)| outcomes.iter())
+        .filter(|(outcome, _)| !matches!(outcome.as_str(), "offers" | "plugin_error"))
+        .map(|(_, n)| n)
+        .sum()
 }
 
 /// Runs the soak; `hostile` are extra components (name, bytes) registered
@@ -120,7 +177,11 @@ pub fn soak(config: SoakConfig, hostile: &[(String, Vec<u8>)]) -> anyhow::Result
         brands.push((format!("hostile-{name}"), wasm, "{}"));
     }
     let names = brands.iter().map(|b| b.0.clone()).collect();
-    let served = start_service(&brands, 50)?;
+    let limits = crate::runtime::Limits {
+        suspend_after_failures: config.suspend_after_failures,
+        ..Default::default()
+    };
+    let served = start_service(&brands, 50, limits)?;
     let (tokens, addr) = (served.tokens.clone(), served.addr);
     let refused = served.refused.clone();
 
@@ -130,6 +191,7 @@ pub fn soak(config: SoakConfig, hostile: &[(String, Vec<u8>)]) -> anyhow::Result
         .thread_name("soak-load")
         .build()?;
     let counter = Arc::new(AtomicU64::new(0));
+    let platform = served.platform.clone();
     let windows = client_rt.block_on(async {
         let client = reqwest::Client::new();
         let base = format!("http://{addr}");
@@ -194,10 +256,11 @@ pub fn soak(config: SoakConfig, hostile: &[(String, Vec<u8>)]) -> anyhow::Result
                         rss_bytes: resident_bytes().unwrap_or(0),
                         fds: proc_count("fds"),
                         threads: proc_count("threads"),
+                        well_behaved_failures: well_behaved_failures(&calls_by_brand(&platform)),
                     });
                     if let Some(w) = windows.last() {
                         eprintln!(
-                            "soak {:>4} s: {:>5} decisions, {} errors, p50 {:>6.1} ms, p99 {:>6.1} ms, rss {:>6.1} MiB, fds {:>3}, threads {:>3}",
+                            "soak {:>4} s: {:>5} decisions, {} errors, p50 {:>6.1} ms, p99 {:>6.1} ms, rss {:>6.1} MiB, fds {:>3}, threads {:>3}, well-behaved failures {}",
                             w.at_s,
                             w.decisions,
                             w.errors,
@@ -205,7 +268,8 @@ pub fn soak(config: SoakConfig, hostile: &[(String, Vec<u8>)]) -> anyhow::Result
                             w.latency.map_or(0.0, |l| l.p99_us / 1e3),
                             w.rss_bytes as f64 / 1_048_576.0,
                             w.fds,
-                            w.threads
+                            w.threads,
+                            w.well_behaved_failures
                         );
                     }
                     latencies.clear();
@@ -219,6 +283,8 @@ pub fn soak(config: SoakConfig, hostile: &[(String, Vec<u8>)]) -> anyhow::Result
         }
         windows
     });
+    let calls = calls_by_brand(&served.platform);
+    let well_behaved_failures = well_behaved_failures(&calls);
     served.stop();
     let (first, last) = match (windows.first(), windows.last()) {
         (Some(f), Some(l)) => (f, l),
@@ -227,9 +293,12 @@ pub fn soak(config: SoakConfig, hostile: &[(String, Vec<u8>)]) -> anyhow::Result
     let rss_growth_bytes = last.rss_bytes as i64 - first.rss_bytes as i64;
     let fd_growth = last.fds as i64 - first.fds as i64;
     let errors: u64 = windows.iter().map(|w| w.errors).sum();
+    let well_behaved_failures_after_first_window =
+        well_behaved_failures.saturating_sub(first.well_behaved_failures);
     let passed = rss_growth_bytes <= config.rss_bound_bytes as i64
         && fd_growth <= config.fd_bound as i64
-        && errors == 0;
+        && errors == 0
+        && well_behaved_failures_after_first_window == 0;
     Ok(SoakReport {
         config,
         brands: names,
@@ -237,6 +306,9 @@ pub fn soak(config: SoakConfig, hostile: &[(String, Vec<u8>)]) -> anyhow::Result
         windows,
         rss_growth_bytes,
         fd_growth,
+        calls,
+        well_behaved_failures,
+        well_behaved_failures_after_first_window,
         passed,
     })
 }

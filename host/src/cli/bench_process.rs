@@ -159,6 +159,11 @@ pub(super) struct SoakArgs {
     /// Allowed growth of resident memory after the first window, MiB.
     #[arg(long, default_value_t = 64)]
     rss_bound_mib: u64,
+    /// Failed calls in a row after which a plugin is suspended (the
+    /// production default, 5); 0 never suspends, so that every hostile
+    /// call runs.
+    #[arg(long, default_value_t = crate::runtime::Limits::default().suspend_after_failures)]
+    suspend_after: u32,
     /// Hostile components to register as brands beside the samples and the
     /// embedded looper (refused uploads are listed, not fatal).
     #[arg(long, value_name = "FILE", num_args = 1..)]
@@ -193,6 +198,7 @@ pub(super) fn soak(args: SoakArgs) -> ExitCode {
         connections: args.connections,
         window_secs: args.window_secs,
         rss_bound_bytes: args.rss_bound_mib << 20,
+        suspend_after_failures: args.suspend_after,
         ..Default::default()
     };
     match crate::bench::soak(config, &hostile) {
@@ -204,6 +210,16 @@ pub(super) fn soak(args: SoakArgs) -> ExitCode {
                 for (brand, why) in &r.refused {
                     println!("refused at upload: {brand}: {why}");
                 }
+                println!("plugin calls by outcome:");
+                for (brand, outcomes) in &r.calls {
+                    let line: Vec<String> =
+                        outcomes.iter().map(|(o, n)| format!("{o} {n}")).collect();
+                    println!("  {brand}: {}", line.join(", "));
+                }
+                println!(
+                    "well-behaved brands' failed calls: {} in all, {} after the first window (bound 0)",
+                    r.well_behaved_failures, r.well_behaved_failures_after_first_window
+                );
                 println!(
                     "resident growth after the first window: {:+.1} MiB (bound {} MiB); descriptors {:+} (bound {})",
                     r.rss_growth_bytes as f64 / 1_048_576.0,

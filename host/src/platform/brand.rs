@@ -24,6 +24,10 @@ pub struct PluginStatus {
     pub calls: std::collections::BTreeMap<String, u64>,
     /// Calls that ended in an error since start.
     pub errors: u64,
+    /// The live version's failures in a row and whether it is suspended
+    /// for them (absent when no version is live).
+    #[serde(default)]
+    pub health: Option<crate::runtime::HealthStatus>,
 }
 
 /// An order a brand won, as the brand sees it.
@@ -65,9 +69,11 @@ impl Platform {
             .filter(|(k, _)| k.as_str() != "offers" && k.as_str() != crate::auction::NOT_CALLED)
             .map(|(_, n)| n)
             .sum();
+        let live = self.engine.bidders().into_iter().find(|b| b.brand == brand);
         Ok(PluginStatus {
             brand: brand.to_owned(),
-            live: self.engine.bidders().iter().any(|b| b.brand == brand),
+            health: live.as_ref().map(|b| b.plugin.health_status()),
+            live: live.is_some(),
             versions,
             calls,
             errors,

@@ -144,6 +144,17 @@ pub enum CallError {
     /// Instantiation failed for another reason.
     #[error("instantiation failed: {0}")]
     Instantiation(String),
+    /// Not called: the plugin's last calls all failed, so it is suspended
+    /// for a while (see `runtime::health`).
+    #[error(
+        "not called: suspended after {failures} failed calls in a row; it is tried again in {retry_in_ms} ms"
+    )]
+    Suspended {
+        /// Failed calls in a row so far.
+        failures: u32,
+        /// When the next call will be let through, from now.
+        retry_in_ms: u64,
+    },
 }
 
 impl CallError {
@@ -160,6 +171,7 @@ impl CallError {
             CallError::InvalidInput(_) => "invalid_input",
             CallError::Overloaded => "overloaded",
             CallError::Instantiation(_) => "instantiation",
+            CallError::Suspended { .. } => "suspended",
         }
     }
 }

@@ -5,11 +5,13 @@
 //! and never holds up the others. The fan-out returns every outcome by the
 //! per-call deadline (capped by the overall one) plus one epoch tick: a call
 //! still running then is reported as a timeout, and its thread is reclaimed
-//! when the epoch trap fires.
+//! when the epoch trap fires. A plugin suspended for failing call after call
+//! is not called at all: its report says so at once (see `health`).
 
 use std::time::{Duration, Instant};
 
 use super::error::CallError;
+use super::health::{Admitted, GiveUp};
 use super::plugin::Plugin;
 use super::report::CallReport;
 use crate::model::OfferRequest;
@@ -35,6 +37,12 @@ pub struct FanOutDeadlines {
     pub tick: Duration,
 }
 
+/// A call under way, or refused before it started (a suspended plugin).
+enum Pending {
+    Running(tokio::task::JoinHandle<CallReport>, GiveUp),
+    Refused(Box<CallReport>),
+}
+
 /// Calls every plugin concurrently and returns one report per call, in the
 /// order given.
 pub async fn fan_out(calls: Vec<FanOutCall>, deadlines: FanOutDeadlines) -> Vec<CallReport> {
@@ -43,10 +51,17 @@ pub async fn fan_out(calls: Vec<FanOutCall>, deadlines: FanOutDeadlines) -> Vec<
     let call_deadline = (started + deadlines.per_call).min(overall);
     let handles: Vec<_> = calls
         .into_iter()
-        .map(|call| {
-            tokio::task::spawn_blocking(move || {
-                call.plugin.call_until(&call.request, call_deadline)
-            })
+        .map(|call| match Admitted::ask(&call.plugin) {
+            Ok(admitted) => {
+                let give_up = admitted.give_up_handle();
+                let handle = tokio::task::spawn_blocking(move || {
+                    admitted.call_until(&call.request, call_deadline)
+                });
+                Pending::Running(handle, give_up)
+            }
+            Err(suspended) => {
+                Pending::Refused(Box::new(CallReport::refused(suspended, started.elapsed())))
+            }
         })
         .collect();
     // Every call is interrupted at `call_deadline`; a call still running one
@@ -55,6 +70,13 @@ pub async fn fan_out(calls: Vec<FanOutCall>, deadlines: FanOutDeadlines) -> Vec<
     let give_up = tokio::time::Instant::from_std(call_deadline + deadlines.tick);
     let mut reports = Vec::with_capacity(handles.len());
     for handle in handles {
+        let (handle, give_up_on) = match handle {
+            Pending::Running(handle, give_up_on) => (handle, give_up_on),
+            Pending::Refused(refused) => {
+                reports.push(*refused);
+                continue;
+            }
+        };
         let report = match tokio::time::timeout_at(give_up, handle).await {
             Ok(Ok(report)) => report,
             Ok(Err(join_error)) => CallReport::refused(
@@ -64,12 +86,15 @@ pub async fn fan_out(calls: Vec<FanOutCall>, deadlines: FanOutDeadlines) -> Vec<
                 },
                 started.elapsed(),
             ),
-            Err(_) => CallReport::refused(
-                CallError::Timeout {
-                    deadline_ms: deadlines.per_call.min(deadlines.overall).as_millis() as u64,
-                },
-                started.elapsed(),
-            ),
+            Err(_) => {
+                give_up_on.timed_out();
+                CallReport::refused(
+                    CallError::Timeout {
+                        deadline_ms: deadlines.per_call.min(deadlines.overall).as_millis() as u64,
+                    },
+                    started.elapsed(),
+                )
+            }
         };
         reports.push(report);
     }

@@ -71,6 +71,21 @@ pub struct Limits {
     /// Plugin calls that may run at once across the process; further calls
     /// wait (within their deadline) for a slot. Default 1,000.
     pub concurrent_calls: u32,
+    /// Failed calls in a row (timeout, trap, out of fuel, memory, denied
+    /// capability, invalid output) after which a plugin is suspended: not
+    /// called, losing as `suspended`, until one probe call succeeds. 0 never
+    /// suspends. Default 5: a plugin that loops burns a core up to its
+    /// deadline in every auction it enters, at the expense of the brands
+    /// that answer (exchanges throttle bidders that time out for the same
+    /// reason); five in a row is no accident.
+    pub suspend_after_failures: u32,
+    /// The first suspension; each failed probe doubles it. Default 1 s.
+    #[serde(with = "millis")]
+    pub suspension: Duration,
+    /// The longest suspension. Default 60 s: a fixed plugin is back within
+    /// a minute, and a broken one costs one call a minute.
+    #[serde(with = "millis")]
+    pub max_suspension: Duration,
 }
 
 impl Default for Limits {
@@ -96,6 +111,9 @@ impl Default for Limits {
             stdio_bytes: 4 << 10,
             catalog_bytes: 1 << 20,
             concurrent_calls: 1_000,
+            suspend_after_failures: 5,
+            suspension: Duration::from_secs(1),
+            max_suspension: Duration::from_secs(60),
         }
     }
 }
@@ -188,6 +206,15 @@ impl Limits {
         if self.wasm_stack_bytes < (64 << 10) {
             return fail("wasm_stack_bytes", "must be at least 64 KiB");
         }
+        if self.suspend_after_failures > 0 && self.suspension.is_zero() {
+            return fail(
+                "suspension",
+                "must be positive when plugins can be suspended",
+            );
+        }
+        if self.max_suspension < self.suspension {
+            return fail("max_suspension", "must be at least the first suspension");
+        }
         Ok(())
     }
 
@@ -277,6 +304,20 @@ impl Limits {
                 "catalog",
                 format!("{} MiB", self.catalog_bytes >> 20),
                 "per plugin",
+            ),
+            (
+                "suspension",
+                if self.suspend_after_failures == 0 {
+                    "never".to_owned()
+                } else {
+                    format!(
+                        "after {} failed calls in a row: {} s, doubling to {} s",
+                        self.suspend_after_failures,
+                        self.suspension.as_secs_f64(),
+                        self.max_suspension.as_secs_f64()
+                    )
+                },
+                "not called until a probe call succeeds",
             ),
         ]
     }

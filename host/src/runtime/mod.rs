@@ -4,7 +4,8 @@
 //! fuel, epochs), the linker that grants plugins their catalog, their log and
 //! denied WASI, and optionally the on-disk artifact cache. It loads plugins
 //! ([`Runtime::load`]) and each [`Plugin`] runs every call in a fresh
-//! instance; [`fan_out`] calls many at once.
+//! instance; [`fan_out`] calls many at once, leaving out a plugin suspended
+//! for failing call after call (see [`Admitted`]).
 
 mod artifact_cache;
 pub mod catalog;
@@ -12,6 +13,7 @@ pub mod contract;
 mod engine;
 mod error;
 mod fanout;
+mod health;
 pub mod limits;
 pub mod logging;
 mod output;
@@ -32,6 +34,7 @@ pub use contract::{ContractVersion, SERVED_VERSIONS};
 pub use engine::{Tuning, engine_fingerprint};
 pub use error::{CallError, LoadError};
 pub use fanout::{FanOutCall, FanOutDeadlines, fan_out};
+pub use health::{Admitted, GiveUp, HealthStatus};
 pub use limits::{Limits, LimitsError, PluginLimits};
 pub use logging::{LogBuffer, LogEntry, LogLevel};
 pub use plugin::{CallPhases, Plugin, sha256_hex};

@@ -17,6 +17,7 @@ use super::Shared;
 use super::catalog::Catalog;
 use super::contract::{self, ContractVersion, v0_1};
 use super::error::{CallError, LoadError};
+use super::health::{Health, HealthStatus};
 use super::limits::{Limits, LimitsError, PluginLimits};
 use super::output;
 use super::report::{CallReport, classify};
@@ -39,6 +40,9 @@ struct Inner {
     catalog: Arc<Catalog>,
     /// The runtime's limits, tightened by the operator for this plugin.
     limits: Arc<Limits>,
+    /// Its record of failed calls (shared by its catalog and limits
+    /// variants: the code is the same).
+    health: Arc<Health>,
 }
 
 impl std::fmt::Debug for Plugin {
@@ -95,6 +99,7 @@ impl Plugin {
                     contact: String::new(),
                 },
                 catalog: Arc::new(catalog),
+                health: Arc::default(),
             }),
         };
         let info = plugin
@@ -161,8 +166,19 @@ impl Plugin {
                 info: self.inner.info.clone(),
                 catalog,
                 limits,
+                health: self.inner.health.clone(),
             }),
         }
+    }
+
+    pub(super) fn health(&self) -> &Health {
+        &self.inner.health
+    }
+
+    /// Whether the plugin's recent calls got it suspended, and for how long
+    /// (see [`Admitted`](super::Admitted)).
+    pub fn health_status(&self) -> HealthStatus {
+        self.inner.health.status(Instant::now())
     }
 
     /// Whether the plugin declared a category prefix covering `category`.
