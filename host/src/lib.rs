@@ -16,8 +16,9 @@
 //!   `catalog` and `logging` (the two host interfaces), `sandbox` (per-call
 //!   state and memory limiter), `plugin` (load and the isolated call),
 //!   `output` (answer size limits), `report` (typed outcome and
-//!   measurements), `fanout` (many plugins at once), `artifact_cache`
-//!   (precompiled plugins on disk).
+//!   measurements), `fanout` (many plugins at once), `health` (suspending
+//!   a plugin that keeps failing), `artifact_cache` (precompiled plugins on
+//!   disk).
 //! - [`samples`]: the sample brand plugins, built from source by `build.rs`
 //!   and embedded, with their default catalogs.
 //! - [`bench`]: the benchmarks (`vitrine bench`, `bench-http`,
