@@ -327,7 +327,7 @@ async fn fan_out_one(
 async fn failing_plugin_is_suspended_then_let_back_by_a_probe_that_answers() {
     let runtime = Runtime::new(Limits {
         suspend_after_failures: 3,
-        suspension: Duration::from_millis(300),
+        suspension: Duration::from_secs(1),
         ..Limits::default()
     })
     .unwrap();
@@ -369,7 +369,7 @@ async fn failing_plugin_is_suspended_then_let_back_by_a_probe_that_answers() {
     assert_eq!(reports[0].fuel_used, 0);
     // Called directly (a brand testing its plugin), it still runs.
     assert!(healthy.call(&request).outcome.is_ok());
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
     // The probe answers: the plugin is back for good.
     assert_eq!(fan_out_one(&runtime, &healthy, &request).await, "offers");
     assert!(!healthy.health_status().suspended);
