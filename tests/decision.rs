@@ -232,9 +232,12 @@ async fn the_exact_request_a_plugin_receives_carries_no_identifier_event_signal_
             .chain(household.events.iter().map(|e| e.at.0.to_string()))
             .chain(household.signals.iter().map(|s| s.at.0.to_string()))
             .collect();
+            // The random request id is checked above; a secret that only
+            // appears inside its hex digits (say "4711") is chance, not a leak.
+            let without_id = received.replace(&minimised.request.request_id, "<request id>");
             for secret in &forbidden {
                 assert!(
-                    !received.contains(secret.as_str()),
+                    !without_id.contains(secret.as_str()),
                     "{secret:?} reached a plugin: {received}"
                 );
             }
