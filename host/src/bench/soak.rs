@@ -128,26 +128,6 @@ fn proc_count(what: &str) -> u64 {
     }
 }
 
-/// Plugin calls by brand and outcome, from the service's metrics.
-fn calls_by_brand(platform: &crate::platform::Platform) -> BTreeMap<String, BTreeMap<String, u64>> {
-    let mut calls: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for (labels, n) in platform
-        .metrics()
-        .counters_matching("vitrine_plugin_calls_total", &[])
-    {
-        let label = |key: &str| {
-            labels
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-        };
-        if let (Some(brand), Some(outcome)) = (label("brand"), label("outcome")) {
-            *calls.entry(brand).or_default().entry(outcome).or_default() += n;
-        }
-    }
-    calls
-}
-
 /// Calls of the sample brands that ended in anything but offers or the
 /// plugin's own bid error.
 fn well_behaved_failures(calls: &BTreeMap<String, BTreeMap<String, u64>>) -> u64 {
@@ -256,7 +236,7 @@ pub fn soak(config: SoakConfig, hostile: &[(String, Vec<u8>)]) -> anyhow::Result
                         rss_bytes: resident_bytes().unwrap_or(0),
                         fds: proc_count("fds"),
                         threads: proc_count("threads"),
-                        well_behaved_failures: well_behaved_failures(&calls_by_brand(&platform)),
+                        well_behaved_failures: well_behaved_failures(&platform.plugin_calls(None)),
                     });
                     if let Some(w) = windows.last() {
                         eprintln!(
@@ -283,7 +263,7 @@ pub fn soak(config: SoakConfig, hostile: &[(String, Vec<u8>)]) -> anyhow::Result
         }
         windows
     });
-    let calls = calls_by_brand(&served.platform);
+    let calls = served.platform.plugin_calls(None);
     let well_behaved_failures = well_behaved_failures(&calls);
     served.stop();
     let (first, last) = match (windows.first(), windows.last()) {

@@ -2,6 +2,8 @@
 //! orders it won (households by this brand's pseudonym only), and its daily
 //! private report. Nothing of another brand, nothing raw about a household.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -21,7 +23,7 @@ pub struct PluginStatus {
     /// Whether a version is live in auctions.
     pub live: bool,
     /// Calls by outcome (`offers` or an error code) since start.
-    pub calls: std::collections::BTreeMap<String, u64>,
+    pub calls: BTreeMap<String, u64>,
     /// Calls that ended in an error since start.
     pub errors: u64,
     /// The live version's failures in a row and whether it is suspended
@@ -50,20 +52,35 @@ pub struct BrandOrder {
 }
 
 impl Platform {
+    /// Plugin calls since start by brand, then by outcome (`offers`, the
+    /// call's error code, or `not_called`): `brand`'s only, or every brand's.
+    pub fn plugin_calls(&self, brand: Option<&str>) -> BTreeMap<String, BTreeMap<String, u64>> {
+        let only: Vec<(&'static str, &str)> = brand.map(|b| ("brand", b)).into_iter().collect();
+        let mut calls: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        for (labels, n) in self
+            .metrics
+            .counters_matching("vitrine_plugin_calls_total", &only)
+        {
+            let label = |key: &str| {
+                labels
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.clone())
+            };
+            if let (Some(brand), Some(outcome)) = (label("brand"), label("outcome")) {
+                *calls.entry(brand).or_default().entry(outcome).or_default() += n;
+            }
+        }
+        calls
+    }
+
     /// A brand's plugins and their call counts.
     pub async fn plugin_status(&self, brand: &str) -> Result<PluginStatus, PlatformError> {
         let versions = self.versions(brand).await?;
-        let calls: std::collections::BTreeMap<String, u64> = self
-            .metrics
-            .counters_matching("vitrine_plugin_calls_total", &[("brand", brand)])
-            .into_iter()
-            .filter_map(|(labels, n)| {
-                labels
-                    .into_iter()
-                    .find(|(k, _)| k == "outcome")
-                    .map(|(_, v)| (v, n))
-            })
-            .collect();
+        let calls = self
+            .plugin_calls(Some(brand))
+            .remove(brand)
+            .unwrap_or_default();
         let errors = calls
             .iter()
             .filter(|(k, _)| k.as_str() != "offers" && k.as_str() != crate::auction::NOT_CALLED)

@@ -51,18 +51,20 @@ pub async fn fan_out(calls: Vec<FanOutCall>, deadlines: FanOutDeadlines) -> Vec<
     let call_deadline = (started + deadlines.per_call).min(overall);
     let handles: Vec<_> = calls
         .into_iter()
-        .map(|call| match Admitted::ask(&call.plugin) {
-            Ok(admitted) => {
-                let give_up = admitted.give_up_handle();
-                let handle = tokio::task::spawn_blocking(move || {
-                    admitted.call_until(&call.request, call_deadline)
-                });
-                Pending::Running(handle, give_up)
-            }
-            Err(suspended) => {
-                Pending::Refused(Box::new(CallReport::refused(suspended, started.elapsed())))
-            }
-        })
+        .map(
+            |FanOutCall { plugin, request }| match Admitted::ask(plugin) {
+                Ok(admitted) => {
+                    let give_up = admitted.give_up_handle();
+                    let handle = tokio::task::spawn_blocking(move || {
+                        admitted.call_until(&request, call_deadline)
+                    });
+                    Pending::Running(handle, give_up)
+                }
+                Err(suspended) => {
+                    Pending::Refused(Box::new(CallReport::refused(suspended, started.elapsed())))
+                }
+            },
+        )
         .collect();
     // Every call is interrupted at `call_deadline`; a call still running one
     // tick later (its thread starved, the epoch trap not yet fired) is

@@ -203,20 +203,15 @@ impl GiveUp {
 impl Admitted {
     /// Asks `plugin` whether it may be called now: a suspended plugin's call
     /// is refused with [`CallError::Suspended`] without running anything.
-    pub fn ask(plugin: &Plugin) -> Result<Admitted, CallError> {
+    pub fn ask(plugin: Plugin) -> Result<Admitted, CallError> {
         let probe = plugin.health().admit(plugin.limits(), Instant::now())?;
         Ok(Admitted {
             ticket: Arc::new(Ticket {
-                plugin: plugin.clone(),
+                plugin,
                 probe,
                 recorded: AtomicBool::new(false),
             }),
         })
-    }
-
-    /// Whether this call is the probe that ends a suspension.
-    pub fn is_probe(&self) -> bool {
-        self.ticket.probe
     }
 
     /// A handle for the caller that may stop waiting for the call.
