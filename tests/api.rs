@@ -550,8 +550,15 @@ async fn a_household_posts_data_gets_needs_and_decisions_answers_and_erases() {
             json_body(&json!({"need_id": need_id})),
         )
         .await;
-    assert_eq!(status, StatusCode::CONFLICT, "a need is decided once");
-    assert_eq!(error_code(&body), "duplicate_need");
+    if decision["placement"]["order"].is_object() {
+        assert_eq!(status, StatusCode::CONFLICT, "a need gets one order");
+        assert_eq!(error_code(&body), "duplicate_need");
+    } else {
+        // No acceptable offer: the need was not consumed and is decided
+        // again, as its second attempt.
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["id"], format!("{id}-2"));
+    }
     if let Some(order) = decision["placement"]["order"]["id"].as_str() {
         let path = format!("/v1/households/fam/orders/{order}/cancel");
         let status = s.call("POST", &path, Some(&fam), None).await.0;
@@ -567,7 +574,7 @@ async fn a_household_posts_data_gets_needs_and_decisions_answers_and_erases() {
     }
     let (status, export, _) = s.call("GET", "/v1/households/fam", Some(&fam), None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(export["decisions"].as_array().unwrap().len(), 1);
+    assert!(!export["decisions"].as_array().unwrap().is_empty());
     assert!(!export["needs"].as_array().unwrap().is_empty());
     let (status, _, _) = s
         .call("DELETE", "/v1/households/fam", Some(&fam), None)

@@ -68,7 +68,7 @@ fn empty_non_wasm_and_truncated_files_are_refused() {
     );
     let dairy = Sample::named("dairy").unwrap().wasm;
     let truncated = &dairy[..dairy.len() / 2];
-    assert!(matches!(load(truncated), LoadError::Malformed(_)));
+    assert!(matches!(load(truncated), LoadError::Malformed { .. }));
 }
 
 #[test]
@@ -130,7 +130,7 @@ fn the_right_export_with_the_wrong_shape_is_a_mismatch() {
 fn a_description_with_a_wildcard_category_is_refused() {
     let error = load(hostile::BAD_DESCRIPTION);
     assert!(
-        matches!(&error, LoadError::BadDescription(why) if why.contains("\"*\"")),
+        matches!(&error, LoadError::BadDescription { detail: why } if why.contains("\"*\"")),
         "{error:?}"
     );
 }
@@ -138,7 +138,7 @@ fn a_description_with_a_wildcard_category_is_refused() {
 #[test]
 fn a_describe_that_panics_is_refused_with_the_panic_message() {
     match load(hostile::DESCRIBE_PANICS) {
-        LoadError::Describe(call) => match *call {
+        LoadError::Describe { call } => match *call {
             CallError::Trap { panic, .. } => {
                 assert_eq!(panic.as_deref(), Some("no description today"))
             }

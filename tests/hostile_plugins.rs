@@ -98,7 +98,7 @@ fn panicking_plugin_reports_its_panic_message() {
 }
 
 fn is_transfer_refusal(outcome: &Result<Vec<vitrine::model::Offer>, CallError>) -> bool {
-    matches!(outcome, Err(CallError::InvalidOutput(why)) if why.contains("more than 131072 bytes"))
+    matches!(outcome, Err(CallError::InvalidOutput { reason: why }) if why.contains("more than 131072 bytes"))
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn a_ten_megabyte_string_is_refused_before_the_host_copies_it() {
 #[test]
 fn an_answer_within_transfer_but_over_the_offer_limits_is_invalid_output() {
     let runtime = Runtime::new(Limits {
-        string_bytes: 8,
+        services_per_offer: 1,
         ..Limits::default()
     })
     .unwrap();
@@ -132,7 +132,7 @@ fn an_answer_within_transfer_but_over_the_offer_limits_is_invalid_output() {
     let plugin = dairy.load(&runtime).unwrap();
     let report = plugin.call(&dairy.request());
     assert!(
-        matches!(&report.outcome, Err(CallError::InvalidOutput(why)) if why.contains("the limit is 8")),
+        matches!(&report.outcome, Err(CallError::InvalidOutput { reason: why }) if why.contains("the limit is 1")),
         "{:?}",
         report.outcome
     );
@@ -146,7 +146,7 @@ fn invalid_values_are_each_dropped_with_their_reason() {
     let offers = plugin.call(&request).outcome.unwrap();
     let reasons: Vec<_> = offers
         .iter()
-        .map(|o| check_offer(&request, o).unwrap_err())
+        .map(|o| check_offer(&request, o, &|_| true).unwrap_err())
         .collect();
     assert_eq!(reasons[0], OfferRejection::ZeroPrice);
     assert!(matches!(&reasons[1], OfferRejection::CurrencyMismatch { got, .. } if got == "XQQ"));

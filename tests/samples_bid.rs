@@ -25,7 +25,7 @@ fn each_sample_bids_valid_offers_on_its_example_request() {
         assert!(!offers.is_empty(), "{} made no offer", sample.name);
         for offer in &offers {
             assert_eq!(
-                check_offer(&request, offer),
+                check_offer(&request, offer, &|sku| plugin.catalog().declares_sku(sku)),
                 Ok(()),
                 "{}: {offer:?}",
                 sample.name

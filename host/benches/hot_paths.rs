@@ -62,7 +62,15 @@ fn auction(c: &mut Criterion) {
         })
         .collect();
     c.bench_function("auction/10_plugins", |b| {
-        b.iter(|| black_box(tokio.block_on(run_auction(bids.clone(), &prefs, &config))))
+        b.iter(|| {
+            black_box(tokio.block_on(run_auction(
+                bids.clone(),
+                &prefs,
+                &Default::default(),
+                &vitrine::auction::AuctionTerms::unbounded(),
+                &config,
+            )))
+        })
     });
 }
 
@@ -75,8 +83,14 @@ fn offers_and_requests(c: &mut Criterion) {
     c.bench_function("offer/check_and_score", |b| {
         b.iter(|| {
             for offer in &offers {
-                black_box(check_offer(&request, offer).is_ok());
-                black_box(score(offer, "dairy", &prefs, &request));
+                black_box(check_offer(&request, offer, &|_| true).is_ok());
+                black_box(score(
+                    offer,
+                    "dairy",
+                    &prefs,
+                    &request,
+                    &vitrine::auction::PriceLimits::unbounded(),
+                ));
             }
         })
     });

@@ -4,14 +4,17 @@
 //! decide (order, ask, decline) atomically with the budget ledger, brands
 //! are told what they may know, and the household gets an explanation.
 
+use std::collections::BTreeSet;
 use std::sync::RwLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::auction::{AuctionConfig, AuctionResult, Bidder, run_auction};
+use crate::auction::{
+    AuctionConfig, AuctionResult, AuctionTerms, Bidder, BoundsPolicy, PriceLimits, run_auction,
+};
 use crate::explain::{Explanation, explain};
 use crate::household::{Household, HouseholdError, HouseholdId};
-use crate::mandate::{MandateDecision, OrderBook, OrderError, OrderRequest, Placement};
+use crate::mandate::{MandateDecision, OrderBook, OrderError, OrderRequest, Placement, covering};
 use crate::minimiser::{KAnonymity, Minimised, MinimiserConfig, SharingPolicy, minimise};
 use crate::needs::Need;
 use crate::reports::{BrandReports, PrivacyConfig, Pseudonymiser};
@@ -27,6 +30,10 @@ pub struct DecisionConfig {
     pub auction: AuctionConfig,
     /// Hours a placed order can be cancelled. Default 24.
     pub cancel_window_hours: i64,
+    /// Hours an ask waits for the household before it expires and frees its
+    /// need. Default 48: two evenings to answer.
+    #[serde(default = "default_ask_expiry_hours")]
+    pub ask_expiry_hours: i64,
     /// Brand reports.
     pub privacy: PrivacyConfig,
 }
@@ -37,9 +44,14 @@ impl Default for DecisionConfig {
             minimiser: MinimiserConfig::default(),
             auction: AuctionConfig::default(),
             cancel_window_hours: 24,
+            ask_expiry_hours: default_ask_expiry_hours(),
             privacy: PrivacyConfig::default(),
         }
     }
+}
+
+fn default_ask_expiry_hours() -> i64 {
+    48
 }
 
 /// One decision, as stored and shown.
@@ -126,6 +138,7 @@ fn check_need(need: &Need) -> Result<(), DecisionError> {
 pub struct DecisionEngine {
     bidders: RwLock<Vec<Bidder>>,
     policy: RwLock<SharingPolicy>,
+    bounds: RwLock<BoundsPolicy>,
     registry: KAnonymity,
     orders: OrderBook,
     reports: BrandReports,
@@ -135,11 +148,26 @@ pub struct DecisionEngine {
 impl DecisionEngine {
     /// An engine with no brands, the default policy, and `config`.
     pub fn new(config: DecisionConfig, pseudonyms: Pseudonymiser) -> DecisionEngine {
+        DecisionEngine::with_k_salt(config, pseudonyms, rand::random())
+    }
+
+    /// Same, with the k-anonymity registry's persisted salt (so that the
+    /// sightings kept in the store still match their households).
+    pub fn with_k_salt(
+        config: DecisionConfig,
+        pseudonyms: Pseudonymiser,
+        k_salt: [u8; 16],
+    ) -> DecisionEngine {
         DecisionEngine {
             bidders: RwLock::new(Vec::new()),
             policy: RwLock::new(SharingPolicy::default()),
-            registry: KAnonymity::new(config.minimiser.k, config.minimiser.k_window_days),
-            orders: OrderBook::new(config.cancel_window_hours),
+            bounds: RwLock::new(BoundsPolicy::default()),
+            registry: KAnonymity::with_salt(
+                config.minimiser.k,
+                config.minimiser.k_window_days,
+                k_salt,
+            ),
+            orders: OrderBook::new(config.cancel_window_hours, config.ask_expiry_hours),
             reports: BrandReports::with_seed(pseudonyms, config.privacy, config.auction.seed),
             config,
         }
@@ -186,6 +214,26 @@ impl DecisionEngine {
             .clone()
     }
 
+    /// Replaces the operator's bounds (refused if they cannot work).
+    pub fn set_bounds(&self, bounds: BoundsPolicy) -> Result<(), String> {
+        bounds.validate()?;
+        *self.bounds.write().unwrap_or_else(|p| p.into_inner()) = bounds;
+        Ok(())
+    }
+
+    /// The operator's bounds on caps, reserves and claims, per category.
+    pub fn bounds(&self) -> BoundsPolicy {
+        self.bounds
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The k-anonymity registry.
+    pub fn k_anonymity(&self) -> &KAnonymity {
+        &self.registry
+    }
+
     /// The orders and ledger.
     pub fn orders(&self) -> &OrderBook {
         &self.orders
@@ -201,13 +249,32 @@ impl DecisionEngine {
         &self.config
     }
 
-    /// Takes the decision for `need` at `now`.
+    /// Takes the decision for `need` at `now` and applies its effects at
+    /// once (no store behind it: simulations, tests, benchmarks).
     pub async fn decide(
         &self,
         household: &Household,
         need: &Need,
         now: Timestamp,
     ) -> Result<Decision, DecisionError> {
+        Ok(self
+            .decide_attempt(household, need, now, 1)
+            .await?
+            .confirm())
+    }
+
+    /// Takes the decision for `need` at `now`, its `attempt`th (a need
+    /// whose auction found no offer, or whose ask expired, is decided
+    /// again). The order it places is held in the book by the returned
+    /// [`Pending`]: [`Pending::confirm`] once the decision is stored, or
+    /// drop it (an error, a panic) and the order leaves the book.
+    pub async fn decide_attempt(
+        &self,
+        household: &Household,
+        need: &Need,
+        now: Timestamp,
+        attempt: u32,
+    ) -> Result<Pending<'_>, DecisionError> {
         household.validate()?;
         check_need(need)?;
         if need.household != household.id {
@@ -226,6 +293,36 @@ impl DecisionEngine {
             .into());
         }
         let policy = self.policy();
+        let bounds = self.bounds();
+        let category_bounds = bounds.for_category(&need.category);
+        let mandate = covering(&household.mandates, &need.category);
+        // The household's blocked brands, and the covering mandate's, are
+        // never called: they would lose anyway, and must not even see the
+        // request.
+        let blocked: BTreeSet<String> = household
+            .preferences
+            .blocked_brands
+            .iter()
+            .chain(mandate.iter().flat_map(|m| m.blocked_brands.iter()))
+            .cloned()
+            .collect();
+        let quantity = crate::minimiser::bucket(need.quantity);
+        let terms = AuctionTerms {
+            limits: PriceLimits::resolve(
+                category_bounds,
+                quantity,
+                household.preferences.budget_cap(&need.category),
+                mandate.and_then(|m| m.per_order_cap_minor),
+                self.orders.budget_left(
+                    &household.id,
+                    &household.mandates,
+                    &need.category,
+                    now.day(),
+                ),
+                household.usual_price(&need.category, quantity),
+            ),
+            allowed_brands: mandate.and_then(|m| m.allowed_brands.clone()),
+        };
         let eligible: Vec<Bidder> = self
             .bidders()
             .into_iter()
@@ -251,11 +348,18 @@ impl DecisionEngine {
             .zip(&requests)
             .map(|(bidder, (_, m))| (bidder, m.request.clone()))
             .collect();
-        let auction = run_auction(bids, &household.preferences, &self.config.auction).await;
+        let auction = run_auction(
+            bids,
+            &household.preferences,
+            &blocked,
+            &terms,
+            &self.config.auction,
+        )
+        .await;
         // What each brand was actually sent (blocked brands are not called).
         let requests: Vec<(String, Minimised)> = requests
             .into_iter()
-            .filter(|(brand, _)| !household.preferences.blocked_brands.contains(brand))
+            .filter(|(brand, _)| !blocked.contains(brand))
             .collect();
 
         let winner = auction.winner();
@@ -276,13 +380,21 @@ impl DecisionEngine {
                 brand: winner.map(|w| w.brand.as_str()),
                 sku: winner.map_or("", |w| w.offer.sku.as_str()),
                 offer_price_minor: settlement.map_or(0, |s| s.offer_price_minor),
+                credits_minor: settlement.map_or(0, |s| s.credits_minor),
                 price_paid_minor: settlement.map_or(0, |s| s.price_paid_minor),
+                above_reserve: settlement
+                    .filter(|s| s.above_reserve)
+                    .and_then(|s| s.reserve_minor),
+                default_order_cap_minor: category_bounds.order_cap_minor,
                 delivery_days: winner.map_or(0, |w| w.offer.delivery_days),
             },
             now,
         )?;
-        self.reports
-            .record(now.day(), &household.id, &auction, placement.order.as_ref());
+        let guard = OrderGuard {
+            book: &self.orders,
+            household: household.id.clone(),
+            order: placement.order.as_ref().map(|o| o.id.clone()),
+        };
         let explanation = explain(
             need,
             &requests,
@@ -291,17 +403,89 @@ impl DecisionEngine {
             &placement.rule,
             &household.currency,
         );
-        Ok(Decision {
-            id: format!("dec-{}", &need.id.trim_start_matches("need-")),
-            household: household.id.clone(),
-            day: now.day(),
-            at: now,
-            need: need.clone(),
-            requests,
-            auction,
-            placement,
-            explanation,
+        let suffix = need.id.trim_start_matches("need-");
+        let id = if attempt <= 1 {
+            format!("dec-{suffix}")
+        } else {
+            format!("dec-{suffix}-{attempt}")
+        };
+        Ok(Pending {
+            engine: self,
+            guard,
+            decision: Decision {
+                id,
+                household: household.id.clone(),
+                day: now.day(),
+                at: now,
+                need: need.clone(),
+                requests,
+                auction,
+                placement,
+                explanation,
+            },
         })
+    }
+}
+
+/// A decision taken but not yet applied: its order is in the book, and
+/// leaves it unless the decision is confirmed (see
+/// [`DecisionEngine::decide_attempt`]).
+pub struct Pending<'a> {
+    engine: &'a DecisionEngine,
+    guard: OrderGuard<'a>,
+    /// The decision.
+    pub decision: Decision,
+}
+
+impl Pending<'_> {
+    /// The k-anonymity sightings this decision adds (combination,
+    /// household hash, day) that the registry does not have yet: what the
+    /// store must keep.
+    pub fn k_sightings(&self) -> Vec<(String, String, Day)> {
+        let d = &self.decision;
+        let registry = &self.engine.registry;
+        let hash = registry.household_hash(&d.household);
+        let mut keys: Vec<&String> = d.requests.iter().flat_map(|(_, m)| &m.observed).collect();
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .filter(|key| registry.is_news(key, &hash, d.day))
+            .map(|key| (key.clone(), hash.clone(), d.day))
+            .collect()
+    }
+
+    /// Applies the decision's remaining effects (the k-anonymity
+    /// sightings, the brands' report counts) and keeps its order: call once
+    /// the decision is stored.
+    pub fn confirm(mut self) -> Decision {
+        self.guard.order = None;
+        let d = &self.decision;
+        let registry = &self.engine.registry;
+        let hash = registry.household_hash(&d.household);
+        for (_, minimised) in &d.requests {
+            for key in &minimised.observed {
+                registry.observe(key, &hash, d.day);
+            }
+        }
+        self.engine.reports.record(d.day, &d.household, &d.auction);
+        self.decision
+    }
+}
+
+/// Takes an order out of the book again unless disarmed: whatever stops a
+/// decision between placing its order and storing it (an error, a panic)
+/// leaves no order, and no budget spent, behind.
+struct OrderGuard<'a> {
+    book: &'a OrderBook,
+    household: HouseholdId,
+    order: Option<String>,
+}
+
+impl Drop for OrderGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(order) = self.order.take() {
+            self.book.discard(&self.household, &order);
+        }
     }
 }
 
@@ -317,6 +501,7 @@ mod tests {
             household: household.id.clone(),
             kind: NeedKind::Seasonal,
             category: "school/supplies/primary".into(),
+            coarse_category: None,
             quantity: Quantity {
                 amount: 1,
                 unit: Unit::Piece,

@@ -65,7 +65,8 @@ pub struct DemoDecision {
     pub offers_scored: usize,
     /// The winning brand.
     pub winner_brand: Option<String>,
-    /// What it offered, minor units.
+    /// What it offered, net of the money it claimed (credits, deposits,
+    /// loyalty, which the platform settles), minor units.
     pub offer_price: Option<u64>,
     /// What the household pays, minor units.
     pub price_paid: Option<u64>,
@@ -353,7 +354,7 @@ fn summarise(decision: &Decision) -> DemoDecision {
         brands_asked: decision.requests.len(),
         offers_scored: decision.auction.scored.len(),
         winner_brand: decision.auction.winner().map(|w| w.brand.clone()),
-        offer_price: settlement.map(|s| s.offer_price_minor),
+        offer_price: settlement.map(|s| s.net_offer_minor()),
         price_paid: settlement.map(|s| s.price_paid_minor),
         runner_up_brand: decision.auction.runner_up().map(|r| r.brand.clone()),
         price_rule: settlement.map(|s| s.rule.as_str().to_owned()),

@@ -201,6 +201,8 @@ pub fn family(id: &str, seed: u64) -> Resident {
     household.consents.grant(DataField::Region);
     household.consents.grant(DataField::Budget);
     household.consents.grant(DataField::Labels);
+    // The school kit is priced per level: the family lets brands see it.
+    household.consents.grant(DataField::SchoolLevel);
     household.calendar.children = vec![
         Child {
             id: "child-1".into(),
@@ -254,6 +256,9 @@ pub fn opted_in(id: &str, seed: u64) -> Resident {
     let mut household = Household::new(id, "EUR");
     household.location = lyon("69001");
     household.consents = crate::household::Consents::all();
+    // Opted in to context signals for its own needs, not to telling brands
+    // which of them are desires.
+    household.consents.withdraw(DataField::DesireKind);
     household.preferences.labels.insert("fair-trade".into(), 60);
     household.mandates = vec![food_mandate(3_000, 1_000)];
     let habits = vec![

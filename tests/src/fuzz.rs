@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 use axum::body::Body;
-use vitrine::auction::score;
+use vitrine::auction::{PriceLimits, score};
 use vitrine::household::Preferences;
 use vitrine::model::{Offer, OfferRequest, check_offer};
 use vitrine::runtime::{Catalog, Limits, Plugin, Runtime};
@@ -44,8 +44,14 @@ pub fn offer_json(data: &[u8]) {
         return;
     };
     let request = fixed_request();
-    if check_offer(&request, &offer).is_ok() {
-        let _ = score(&offer, "fuzz", &Preferences::default(), &request);
+    if check_offer(&request, &offer, &|_| true).is_ok() {
+        let _ = score(
+            &offer,
+            "fuzz",
+            &Preferences::default(),
+            &request,
+            &PriceLimits::unbounded(),
+        );
     }
 }
 
@@ -94,8 +100,18 @@ pub fn plugin_answer(data: &[u8]) {
                     text.len()
                 );
             }
-            if check_offer(&request, offer).is_ok() {
-                let _ = score(offer, "fuzz", &Preferences::default(), &request);
+            // Accepted answers keep the contract's ranges and carry no
+            // control characters in their texts.
+            assert_eq!(vitrine::model::check_ranges(offer), Ok(()));
+            assert!(vitrine::model::text::is_normal(&offer.title));
+            if check_offer(&request, offer, &|_| true).is_ok() {
+                let _ = score(
+                    offer,
+                    "fuzz",
+                    &Preferences::default(),
+                    &request,
+                    &PriceLimits::unbounded(),
+                );
             }
         }
     }

@@ -40,6 +40,12 @@ pub enum LossReason {
         /// The cap.
         cap_minor: u64,
     },
+    /// Another brand's offer could be ordered automatically and this
+    /// brand's could not (the mandate's brands, caps or budgets).
+    NotEligible {
+        /// Why, in words.
+        why: String,
+    },
     /// Another brand's offer scored higher.
     Outbid {
         /// This brand's best score.
@@ -59,6 +65,7 @@ impl LossReason {
             LossReason::InvalidOffers { .. } => Some(3),
             LossReason::OverBudget { .. } => Some(100),
             LossReason::Outbid { .. } => Some(102),
+            LossReason::NotEligible { .. } => Some(205),
             LossReason::Blocked => Some(205),
             LossReason::MissingRequiredLabel { .. } => Some(210),
         }
@@ -75,11 +82,12 @@ impl LossReason {
             LossReason::MissingRequiredLabel { .. } => "missing_required_label",
             LossReason::OverBudget { .. } => "over_budget",
             LossReason::Outbid { .. } => "outbid",
+            LossReason::NotEligible { .. } => "not_eligible",
         }
     }
 
     /// Every code, for reports.
-    pub const CODES: [&'static str; 8] = [
+    pub const CODES: [&'static str; 9] = [
         "no_bid",
         "timeout",
         "plugin_failed",
@@ -88,5 +96,6 @@ impl LossReason {
         "missing_required_label",
         "over_budget",
         "outbid",
+        "not_eligible",
     ];
 }

@@ -1,9 +1,13 @@
 //! The scoring auction: fan the minimised request out to every eligible
 //! plugin, validate each offer, drop those the household's hard filters
-//! refuse, score the rest in money for this household, pick the winner and
-//! set the price (see `pricing`). Every brand that did not win gets a
-//! reason.
+//! refuse, score the rest in money for this household within the
+//! operator's bounds (see `bounds`), pick the winner among the offers the
+//! household's mandate would accept automatically (its brands, its caps,
+//! what is left of its budgets) and set the price (see `pricing`). Only
+//! when no such offer exists is the best of the others chosen, to be asked
+//! about. Every brand that did not win gets a reason.
 
+pub mod bounds;
 mod loss;
 pub mod pricing;
 pub mod scoring;
@@ -13,9 +17,10 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use bounds::{BoundsPolicy, CategoryBounds, PriceLimits, Reference, ReferenceSource};
 pub use loss::LossReason;
-pub use pricing::{Candidate, PricingRule, Settlement, settle};
-pub use scoring::{ScoreBreakdown, score, service_value};
+pub use pricing::{Candidate, PriceBound, PricingRule, Settlement, settle};
+pub use scoring::{ScoreBreakdown, money_claims, score, service_value};
 
 use crate::household::Preferences;
 use crate::model::{Offer, OfferRequest, check_offer};
@@ -96,6 +101,9 @@ pub struct AuctionResult {
     pub bidders: Vec<BidderOutcome>,
     /// Wall time of the whole auction, microseconds.
     pub elapsed_us: u64,
+    /// The price limits it was held under.
+    #[serde(default)]
+    pub limits: Option<PriceLimits>,
 }
 
 impl AuctionResult {
@@ -116,6 +124,36 @@ impl AuctionResult {
 /// The `call` of a bidder that was not called (the household blocks it).
 pub const NOT_CALLED: &str = "not_called";
 
+/// What one auction is held under: the price limits for this need and which
+/// brands the covering mandate lets win automatically.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuctionTerms {
+    /// Caps, reserve and quality bounds.
+    pub limits: PriceLimits,
+    /// When set, only these brands may win automatically (the covering
+    /// mandate's allowed brands); the others are asked about only when no
+    /// allowed brand offers anything acceptable.
+    pub allowed_brands: Option<std::collections::BTreeSet<String>>,
+}
+
+impl AuctionTerms {
+    /// Terms that bound nothing but the contract's ranges.
+    pub fn unbounded() -> AuctionTerms {
+        AuctionTerms {
+            limits: PriceLimits::unbounded(),
+            allowed_brands: None,
+        }
+    }
+
+    fn auto_eligible(&self, s: &ScoredOffer) -> bool {
+        s.breakdown.net_price_minor <= self.limits.auto_cap_minor
+            && self
+                .allowed_brands
+                .as_ref()
+                .is_none_or(|allowed| allowed.contains(&s.brand))
+    }
+}
+
 /// A deterministic tie-breaker for an offer.
 fn tiebreak(seed: u64, brand: &str, sku: &str) -> u64 {
     let digest = Sha256::new()
@@ -127,10 +165,14 @@ fn tiebreak(seed: u64, brand: &str, sku: &str) -> u64 {
     u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
 }
 
-/// Runs one auction: each bidder with the request minimised for it.
+/// Runs one auction: each bidder with the request minimised for it. Brands
+/// in `blocked` (the household's, and the covering mandate's) are not
+/// called.
 pub async fn run_auction(
     bids: Vec<(Bidder, OfferRequest)>,
     prefs: &Preferences,
+    blocked: &std::collections::BTreeSet<String>,
+    terms: &AuctionTerms,
     config: &AuctionConfig,
 ) -> AuctionResult {
     let started = Instant::now();
@@ -138,7 +180,7 @@ pub async fn run_auction(
     // and it must not even see the request.
     let (blocked, bids): (Vec<_>, Vec<_>) = bids
         .into_iter()
-        .partition(|(bidder, _)| prefs.blocked_brands.contains(&bidder.brand));
+        .partition(|(bidder, _)| blocked.contains(&bidder.brand));
     let calls = bids
         .iter()
         .map(|(bidder, request)| FanOutCall {
@@ -156,9 +198,7 @@ pub async fn run_auction(
     )
     .await;
 
-    let cap = bids
-        .first()
-        .and_then(|(_, request)| prefs.budget_cap(&request.category));
+    let cap = terms.limits.hard_cap_minor;
     let mut scored = Vec::new();
     let mut bidders: Vec<BidderOutcome> = blocked
         .into_iter()
@@ -209,8 +249,9 @@ pub async fn run_auction(
             continue;
         }
         let mut valid = Vec::new();
+        let catalog = bidder.plugin.catalog();
         for offer in offers {
-            match check_offer(request, &offer) {
+            match check_offer(request, &offer, &|sku| catalog.declares_sku(sku)) {
                 Ok(()) => valid.push(offer),
                 Err(why) => outcome.rejected.push((offer.sku.clone(), why)),
             }
@@ -237,19 +278,20 @@ pub async fn run_auction(
             .into_iter()
             .filter(|o| prefs.required_labels.iter().all(|l| o.labels.contains(l)))
             .collect();
+        let net = |o: &Offer| o.price_minor - money_claims(o);
         let (affordable, too_dear): (Vec<Offer>, Vec<Offer>) = valid
             .into_iter()
-            .partition(|o| cap.is_none_or(|cap| o.price_minor <= cap));
+            .partition(|o| cap.is_none_or(|cap| net(o) <= cap));
         if affordable.is_empty() {
             outcome.loss = Some(LossReason::OverBudget {
-                cheapest_minor: too_dear.iter().map(|o| o.price_minor).min().unwrap_or(0),
+                cheapest_minor: too_dear.iter().map(net).min().unwrap_or(0),
                 cap_minor: cap.unwrap_or(0),
             });
             bidders.push(outcome);
             continue;
         }
         for offer in affordable {
-            let breakdown = score(&offer, brand, prefs, request);
+            let breakdown = score(&offer, brand, prefs, request, &terms.limits);
             scored.push(ScoredOffer {
                 brand: brand.clone(),
                 offer,
@@ -267,7 +309,7 @@ pub async fn run_auction(
             let candidate = Candidate {
                 brand: s.brand.clone(),
                 value: s.breakdown.value,
-                price_minor: s.offer.price_minor,
+                price_minor: s.breakdown.net_price_minor,
                 tiebreak: tiebreak(config.seed, &s.brand, &s.offer.sku),
             };
             (s, candidate)
@@ -280,12 +322,61 @@ pub async fn run_auction(
             .then_with(|| ca.tiebreak.cmp(&cb.tiebreak))
     });
     let (scored, candidates): (Vec<ScoredOffer>, Vec<Candidate>) = ranked.into_iter().unzip();
-    let settlement = settle(&candidates, prefs.price_sensitivity, config.pricing, cap);
+    // The winner is chosen among the offers the mandate would accept
+    // automatically, and priced against them; only when there is none is
+    // the best of the rest chosen, to be asked about.
+    let eligible: Vec<usize> = (0..scored.len())
+        .filter(|&i| terms.auto_eligible(&scored[i]))
+        .collect();
+    let (pool, pool_cap): (Vec<usize>, u64) = if eligible.is_empty() {
+        (
+            (0..scored.len()).collect(),
+            cap.unwrap_or(crate::model::MAX_MONEY_MINOR),
+        )
+    } else {
+        (eligible, terms.limits.auto_cap_minor)
+    };
+    let pool_candidates: Vec<Candidate> = pool.iter().map(|&i| candidates[i].clone()).collect();
+    let settlement = settle(
+        &pool_candidates,
+        prefs.price_sensitivity,
+        config.pricing,
+        pool_cap,
+        terms.limits.reserve_minor,
+    )
+    .map(|s| {
+        let winner = pool[s.winner];
+        Settlement {
+            winner,
+            runner_up: s.runner_up.map(|r| pool[r]),
+            offer_price_minor: scored[winner].offer.price_minor,
+            credits_minor: scored[winner].breakdown.money_claims_minor,
+            ..s
+        }
+    });
     if let Some(s) = &settlement {
         let winner = &scored[s.winner];
         let winning_score = winner.breakdown.score;
         for outcome in bidders.iter_mut().filter(|o| o.loss.is_none()) {
             if outcome.brand != winner.brand {
+                let in_pool = pool.iter().any(|&i| scored[i].brand == outcome.brand);
+                if !in_pool {
+                    let allowed = terms
+                        .allowed_brands
+                        .as_ref()
+                        .is_none_or(|a| a.contains(&outcome.brand));
+                    outcome.loss = Some(LossReason::NotEligible {
+                        why: if allowed {
+                            format!(
+                                "every offer was above what may be ordered automatically ({})",
+                                crate::explain::money(terms.limits.auto_cap_minor)
+                            )
+                        } else {
+                            "the household's mandate does not list this brand".to_owned()
+                        },
+                    });
+                    continue;
+                }
                 let best = scored
                     .iter()
                     .filter(|o| o.brand == outcome.brand)
@@ -303,5 +394,6 @@ pub async fn run_auction(
         settlement,
         bidders,
         elapsed_us: started.elapsed().as_micros() as u64,
+        limits: Some(terms.limits.clone()),
     }
 }

@@ -1,45 +1,83 @@
 //! The score of an offer for one household, in money (minor units):
 //!
-//! score = value of services + value of labels + brand affinity
-//!         − delay penalty − carbon cost − price sensitivity × price
+//! score = quality + brand affinity − delay penalty − carbon cost
+//!         − price sensitivity × net price
 //!
-//! Only the best service of each kind counts (sixteen "advice" entries are
-//! worth one), and repair or warranty months count up to 36.
+//! - **Net price** = the offered price − the money the offer claims
+//!   (a take-back credit, a refundable deposit, loyalty value). Money claims
+//!   are settled by the platform: deducted from what the brand is paid, so
+//!   the household pays that much less. A claim therefore counts exactly as
+//!   a price cut, costs the brand exactly what it claims, and can never
+//!   count for more than the offer's price (a brand cannot pay a household
+//!   to buy).
+//! - **Quality** = the household's value of the services (the best of each
+//!   kind counts, so sixteen "advice" entries are worth one; repair and
+//!   warranty months count up to 36) and of the labels, each service kind
+//!   capped by the operator's bound for the category, and the whole
+//!   positive part capped by the auction's quality cap (a share of the
+//!   category's reference price: see `bounds`). A negative value (a
+//!   subscription that cannot be cancelled) always counts in full.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::bounds::PriceLimits;
 use crate::household::Preferences;
 use crate::model::{Offer, OfferRequest, Service, ServiceKind};
 
 /// The score and every term that made it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreBreakdown {
-    /// Value of each service kind counted.
+    /// Value of each service kind counted (after its category cap).
     pub services: BTreeMap<ServiceKind, i64>,
     /// Value of each label counted.
     pub labels: BTreeMap<String, i64>,
+    /// How much of the services' and labels' value the quality cap cut.
+    #[serde(default)]
+    pub quality_cut: i64,
     /// Brand affinity.
     pub affinity: i64,
     /// Penalty for delivery later than the earliest acceptable day.
     pub delay_penalty: i64,
     /// Cost of the carbon footprint.
     pub carbon_cost: i64,
-    /// Sum of the value terms (services + labels + affinity − penalties).
+    /// quality − quality cut + affinity − penalties.
     pub value: i64,
     /// The offered price.
     pub price_minor: u64,
+    /// Money the offer claims, settled by the platform (at most the price).
+    #[serde(default)]
+    pub money_claims_minor: u64,
+    /// The offered price less the money claims: what the household would
+    /// pay at the offer's own price.
+    #[serde(default)]
+    pub net_price_minor: u64,
     /// The household's price sensitivity.
     pub price_weight: f64,
-    /// value − price_weight × price.
+    /// value − price_weight × net price.
     pub score: f64,
 }
 
-/// The value the household places on `service` for this request.
+/// The money `offer` claims (credits, deposits, loyalty), at most its price.
+pub fn money_claims(offer: &Offer) -> u64 {
+    offer
+        .services
+        .iter()
+        .map(|s| match s {
+            Service::ReturnablePackaging { deposit_minor } => *deposit_minor,
+            Service::TakeBack { credit_minor } => *credit_minor,
+            Service::Loyalty { minor } => *minor,
+            _ => 0,
+        })
+        .fold(0u64, u64::saturating_add)
+        .min(offer.price_minor)
+}
+
+/// The value the household places on `service` for this request, money
+/// claims aside (they lower the net price instead).
 pub fn service_value(service: &Service, prefs: &Preferences, request: &OfferRequest) -> i64 {
     let v = &prefs.services;
-    let percent = |amount: u64, pct: u8| (amount as i64).saturating_mul(i64::from(pct)) / 100;
     match service {
         Service::DeliverySlot { day, .. } => {
             if *day <= request.delivery.latest_day {
@@ -56,29 +94,33 @@ pub fn service_value(service: &Service, prefs: &Preferences, request: &OfferRequ
             }
         }
         Service::ReturnablePackaging { .. } => v.returnable_packaging,
-        Service::TakeBack { credit_minor } => v
-            .take_back
-            .saturating_add(percent(*credit_minor, v.take_back_credit_percent)),
-        Service::RepairMonths(m) => i64::from((*m).min(36)) * v.repair_per_month,
-        Service::WarrantyMonths(m) => i64::from((*m).min(36)) * v.warranty_per_month,
+        Service::TakeBack { .. } => v.take_back,
+        Service::RepairMonths(m) => i64::from((*m).min(36)).saturating_mul(v.repair_per_month),
+        Service::WarrantyMonths(m) => i64::from((*m).min(36)).saturating_mul(v.warranty_per_month),
         Service::RentalDays(_) => v.rental,
-        Service::Loyalty { minor } => percent(*minor, v.loyalty_percent),
+        Service::Loyalty { .. } => 0,
         Service::Advice(_) => v.advice,
     }
 }
 
-/// Scores `offer` from `brand` for the household with `prefs`.
+/// Scores `offer` from `brand` for the household with `prefs`, within
+/// `limits` (the quality cap and the per-service caps).
 pub fn score(
     offer: &Offer,
     brand: &str,
     prefs: &Preferences,
     request: &OfferRequest,
+    limits: &PriceLimits,
 ) -> ScoreBreakdown {
     let mut services: BTreeMap<ServiceKind, i64> = BTreeMap::new();
     for service in &offer.services {
-        let value = service_value(service, prefs, request);
+        let kind = service.kind();
+        let mut value = service_value(service, prefs, request);
+        if let Some(cap) = limits.service_caps.get(&kind) {
+            value = value.min(*cap);
+        }
         services
-            .entry(service.kind())
+            .entry(kind)
             .and_modify(|best| *best = (*best).max(value))
             .or_insert(value);
     }
@@ -88,6 +130,13 @@ pub fn score(
             labels.insert(label.clone(), *value);
         }
     }
+    let (gains, losses): (Vec<i64>, Vec<i64>) = services
+        .values()
+        .chain(labels.values())
+        .partition(|v| **v > 0);
+    let gain = gains.into_iter().fold(0i64, i64::saturating_add);
+    let loss = losses.into_iter().fold(0i64, i64::saturating_add);
+    let quality_cut = gain.saturating_sub(limits.quality_cap_minor.max(0)).max(0);
     let affinity = prefs.brand_affinity.get(brand).copied().unwrap_or(0);
     let late = i64::from(
         offer
@@ -99,23 +148,33 @@ pub fn score(
             .delivery_days
             .saturating_sub(request.delivery.latest_day),
     );
-    let delay_penalty = prefs.delay_penalty_per_day * (late + 2 * very_late);
-    let carbon_cost = offer
-        .carbon_grams
-        .map_or(0, |g| i64::from(g) * prefs.carbon_cost_per_kg / 1_000);
-    let value = services.values().sum::<i64>() + labels.values().sum::<i64>() + affinity
-        - delay_penalty
-        - carbon_cost;
+    let delay_penalty = prefs
+        .delay_penalty_per_day
+        .saturating_mul(late + 2 * very_late);
+    let carbon_cost = offer.carbon_grams.map_or(0, |g| {
+        i64::from(g).saturating_mul(prefs.carbon_cost_per_kg) / 1_000
+    });
+    let value = gain
+        .saturating_sub(quality_cut)
+        .saturating_add(loss)
+        .saturating_add(affinity)
+        .saturating_sub(delay_penalty)
+        .saturating_sub(carbon_cost);
+    let money_claims_minor = money_claims(offer);
+    let net_price_minor = offer.price_minor - money_claims_minor;
     ScoreBreakdown {
         services,
         labels,
+        quality_cut,
         affinity,
         delay_penalty,
         carbon_cost,
         value,
         price_minor: offer.price_minor,
+        money_claims_minor,
+        net_price_minor,
         price_weight: prefs.price_sensitivity,
-        score: value as f64 - prefs.price_sensitivity * offer.price_minor as f64,
+        score: value as f64 - prefs.price_sensitivity * net_price_minor as f64,
     }
 }
 
@@ -182,7 +241,7 @@ mod tests {
             3,
             500,
         );
-        let s = score(&o, "dairy", &prefs, &request());
+        let s = score(&o, "dairy", &prefs, &request(), &PriceLimits::unbounded());
         assert_eq!(s.services[&ServiceKind::Subscription], 30);
         assert_eq!(s.services[&ServiceKind::ReturnablePackaging], 20);
         assert_eq!(s.labels.len(), 1);
@@ -198,12 +257,12 @@ mod tests {
         let prefs = Preferences::default();
         let spam = offer(vec![Service::Advice("a".into()); 16], &[], 0, 100);
         assert_eq!(
-            score(&spam, "b", &prefs, &request()).value,
+            score(&spam, "b", &prefs, &request(), &PriceLimits::unbounded()).value,
             prefs.services.advice
         );
         let long = offer(vec![Service::WarrantyMonths(600)], &[], 0, 100);
         assert_eq!(
-            score(&long, "b", &prefs, &request()).value,
+            score(&long, "b", &prefs, &request(), &PriceLimits::unbounded()).value,
             36 * prefs.services.warranty_per_month
         );
         let locked = offer(
@@ -215,6 +274,58 @@ mod tests {
             0,
             100,
         );
-        assert!(score(&locked, "b", &prefs, &request()).value < 0);
+        assert!(score(&locked, "b", &prefs, &request(), &PriceLimits::unbounded()).value < 0);
+    }
+
+    #[test]
+    fn a_money_claim_is_a_price_cut_worth_at_most_the_price() {
+        let prefs = Preferences::default();
+        let limits = PriceLimits::unbounded();
+        let plain = offer(vec![], &[], 0, 450);
+        let credited = offer(
+            vec![Service::TakeBack {
+                credit_minor: 1_000_000,
+            }],
+            &[],
+            0,
+            450,
+        );
+        let s = score(&credited, "b", &prefs, &request(), &limits);
+        assert_eq!(s.money_claims_minor, 450, "never more than the price");
+        assert_eq!(s.net_price_minor, 0);
+        // Only the take-back service itself (not its credit) adds quality.
+        assert_eq!(s.value, prefs.services.take_back);
+        let loyal = offer(vec![Service::Loyalty { minor: 50 }], &[], 0, 450);
+        let s_loyal = score(&loyal, "b", &prefs, &request(), &limits);
+        let s_plain = score(&plain, "b", &prefs, &request(), &limits);
+        assert_eq!(s_loyal.score, s_plain.score + 50.0, "exactly 50 cheaper");
+    }
+
+    #[test]
+    fn unverifiable_quality_is_bounded_by_the_category_caps_and_the_share() {
+        let mut prefs = Preferences::default();
+        prefs.labels.insert("organic".into(), 400);
+        let every_service = offer(
+            vec![
+                Service::WarrantyMonths(36),
+                Service::RepairMonths(36),
+                Service::Advice("x".into()),
+                Service::DeliverySlot {
+                    day: 1,
+                    start_hour: 8,
+                    end_hour: 10,
+                },
+            ],
+            &["organic"],
+            0,
+            500,
+        );
+        let mut limits = PriceLimits::unbounded();
+        limits.quality_cap_minor = 132;
+        limits.service_caps.insert(ServiceKind::Warranty, 0);
+        let s = score(&every_service, "b", &prefs, &request(), &limits);
+        assert_eq!(s.services[&ServiceKind::Warranty], 0);
+        assert_eq!(s.value, 132, "capped at the share of the reference");
+        assert!(s.quality_cut > 0);
     }
 }

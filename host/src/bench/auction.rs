@@ -193,7 +193,13 @@ pub fn auction_bench(plan: &AuctionPlan) -> anyhow::Result<AuctionReport> {
                 })
                 .collect();
             let started = Instant::now();
-            let result = tokio.block_on(run_auction(bids, &Preferences::default(), &config));
+            let result = tokio.block_on(run_auction(
+                bids,
+                &Preferences::default(),
+                &Default::default(),
+                &crate::auction::AuctionTerms::unbounded(),
+                &config,
+            ));
             let elapsed = started.elapsed();
             if round >= warm {
                 times.push(elapsed);

@@ -29,6 +29,7 @@ struct PlainState {
     wasi: WasiCtx,
     table: ResourceTable,
     catalog: Arc<Catalog>,
+    catalog_bytes: u64,
     log: LogBuffer,
 }
 
@@ -42,8 +43,11 @@ impl WasiView for PlainState {
 }
 
 impl HasCatalog for PlainState {
-    fn catalog(&self) -> &Catalog {
-        &self.catalog
+    fn catalog_access(&mut self) -> catalog::CatalogAccess<'_> {
+        catalog::CatalogAccess {
+            catalog: &self.catalog,
+            bytes: &mut self.catalog_bytes,
+        }
     }
 }
 
@@ -90,6 +94,7 @@ impl PlainPlugin {
             wasi: WasiCtx::builder().build(),
             table: ResourceTable::new(),
             catalog: self.catalog.clone(),
+            catalog_bytes: 0,
             log: LogBuffer::new(usize::MAX, usize::MAX),
         };
         let mut store = Store::new(&self.engine, state);

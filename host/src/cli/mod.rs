@@ -61,6 +61,32 @@ enum Command {
     /// Measure the needs engine's stock-out predictions on synthetic
     /// households (see docs/DECISIONS.md).
     NeedsAccuracy(needs::AccuracyArgs),
+    /// Compile one component under the compile bounds (run by the platform
+    /// itself, in a child process; see `runtime::compile`).
+    #[command(hide = true)]
+    CompileWorker(CompileWorkerArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CompileWorkerArgs {
+    #[arg(long)]
+    settings: PathBuf,
+    #[arg(long)]
+    input: PathBuf,
+    #[arg(long)]
+    output: PathBuf,
+}
+
+/// The compile worker for runtimes started by this executable: itself, so
+/// that every component from outside is compiled under the compile bounds.
+pub(crate) fn compile_worker() -> crate::runtime::CompileWorker {
+    match std::env::current_exe() {
+        Ok(exe) => crate::runtime::CompileWorker::Subprocess(exe),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot find this executable; compiling in-process, unbounded");
+            crate::runtime::CompileWorker::InProcess
+        }
+    }
 }
 
 /// Limits shared by the commands that run plugins.
@@ -102,6 +128,9 @@ pub fn main() -> ExitCode {
         Command::BenchReport(args) => bench_process::report(args),
         Command::Soak(args) => bench_process::soak(args),
         Command::Audit(command) => serve::audit(command),
+        Command::CompileWorker(args) => {
+            crate::runtime::compile::worker_main(&args.settings, &args.input, &args.output)
+        }
     }
 }
 

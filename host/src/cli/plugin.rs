@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::LimitArgs;
 use crate::model::{OfferRequest, check_offer};
-use crate::runtime::{Catalog, Plugin, Runtime};
+use crate::runtime::{Catalog, Plugin, Runtime, Tuning};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum PluginCommand {
@@ -83,7 +83,8 @@ fn setup(
     limits: &LimitArgs,
 ) -> Result<(Runtime, Vec<u8>, Catalog), (&'static str, String)> {
     let limits = limits.load().map_err(|m| ("invalid_limits", m))?;
-    let runtime = Runtime::new(limits).map_err(|e| ("engine", e.to_string()))?;
+    let runtime = Runtime::build_with(limits, Tuning::default(), None, super::compile_worker())
+        .map_err(|e| ("engine", e.to_string()))?;
     let wasm = read(file).map_err(|m| ("unreadable_file", m))?;
     let catalog = match catalog {
         None => Catalog::empty(),
@@ -100,6 +101,7 @@ fn setup(
 fn check(file: &Path, catalog: Option<&Path>, as_json: bool, limits: &LimitArgs) -> ExitCode {
     let (runtime, wasm, catalog) = match setup(file, catalog, limits) {
         Ok(parts) => parts,
+        Err((code, message)) if as_json => return input_error(code, message),
         Err((_, message)) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
@@ -135,6 +137,9 @@ fn summary_json(plugin: &Plugin) -> serde_json::Value {
         "size_bytes": plugin.size_bytes(),
         "sha256": plugin.sha256(),
         "catalog_entries": plugin.catalog().len(),
+        "declared_skus": plugin.catalog().declared_skus().count(),
+        "compile": plugin.compile_stats(),
+        "limits": plugin.limits(),
     })
 }
 
@@ -156,7 +161,24 @@ fn print_summary(file: &Path, plugin: &Plugin, runtime: &Runtime) {
         runtime.limits().component_bytes >> 20
     );
     println!("  sha256      {}", plugin.sha256());
-    println!("  catalog     {} entries", plugin.catalog().len());
+    println!(
+        "  catalog     {} entries, {} declared SKUs",
+        plugin.catalog().len(),
+        plugin.catalog().declared_skus().count()
+    );
+    let compile = plugin.compile_stats();
+    println!(
+        "  compile     {} ms wall{}{}",
+        compile.wall_ms,
+        compile
+            .cpu_ms
+            .map(|ms| format!(", {ms} ms CPU"))
+            .unwrap_or_default(),
+        compile
+            .peak_memory_bytes
+            .map(|b| format!(", {} MiB peak memory", b >> 20))
+            .unwrap_or_default()
+    );
     println!("  runs under:");
     for (name, value, why) in runtime.limits().table() {
         println!("    {name:<15} {value:<22} {why}");
@@ -193,7 +215,9 @@ fn run_request(
         let rejected: Vec<_> = offers
             .iter()
             .filter_map(|offer| {
-                check_offer(&request, offer).err().map(
+                check_offer(&request, offer, &|sku| plugin.catalog().declares_sku(sku))
+                    .err()
+                    .map(
                     |why| json!({"sku": offer.sku, "rejection": why, "message": why.to_string()}),
                 )
             })

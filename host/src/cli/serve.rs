@@ -89,6 +89,7 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<Settings> {
             artifact_dir: file.artifact_dir,
             limits: file.limits.unwrap_or(defaults.limits),
             decision: file.decision.unwrap_or(defaults.decision),
+            compile_worker: super::compile_worker(),
         },
         listen: args
             .listen

@@ -18,15 +18,25 @@ pub enum DataField {
     /// Context signals (stress) stored and used by desire rules. Never
     /// shared.
     ContextSignals,
+    /// That a need is a desire (inferred from context), in requests.
+    /// Without it a desire reaches brands as an ordinary need of its
+    /// category.
+    DesireKind,
+    /// A child's school level in a category (`school/supplies/primary`), in
+    /// requests. Without it the category stops before the level
+    /// (`school/supplies`).
+    SchoolLevel,
 }
 
 impl DataField {
     /// Every field.
-    pub const ALL: [DataField; 4] = [
+    pub const ALL: [DataField; 6] = [
         DataField::Region,
         DataField::Budget,
         DataField::Labels,
         DataField::ContextSignals,
+        DataField::DesireKind,
+        DataField::SchoolLevel,
     ];
 
     /// The name used in JSON and explanations.
@@ -36,6 +46,8 @@ impl DataField {
             DataField::Budget => "budget",
             DataField::Labels => "labels",
             DataField::ContextSignals => "context_signals",
+            DataField::DesireKind => "desire_kind",
+            DataField::SchoolLevel => "school_level",
         }
     }
 }

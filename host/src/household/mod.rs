@@ -127,6 +127,25 @@ impl Household {
         Ok(())
     }
 
+    /// The household's usual price for `quantity` in `category`: the median
+    /// unit price of its purchases there (at least two) times the amount,
+    /// rounded to a minor unit. Purchases with a price over the contract's
+    /// money range never reach here (they are refused at the API).
+    pub fn usual_price(&self, category: &str, quantity: crate::model::Quantity) -> Option<u64> {
+        let mut unit_prices: Vec<f64> = self
+            .purchases
+            .iter()
+            .filter(|p| p.category == category && p.unit == quantity.unit && p.amount > 0)
+            .map(|p| p.price_minor as f64 / f64::from(p.amount))
+            .collect();
+        if unit_prices.len() < 2 {
+            return None;
+        }
+        unit_prices.sort_by(f64::total_cmp);
+        let usual = unit_prices[unit_prices.len() / 2] * f64::from(quantity.amount);
+        Some((usual.round().max(1.0) as u64).min(crate::model::MAX_MONEY_MINOR))
+    }
+
     /// Withdraws consent to `field`; withdrawing context signals also erases
     /// the stored ones.
     pub fn withdraw_consent(&mut self, field: DataField) {

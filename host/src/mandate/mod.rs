@@ -8,5 +8,5 @@ mod rules;
 pub use orders::{Order, OrderBook, OrderError, OrderRequest, OrderStatus, Placement};
 pub use period::Period;
 pub use rules::{
-    Budget, Mandate, MandateContext, MandateDecision, MandateRule, Recurrence, evaluate,
+    Budget, Mandate, MandateContext, MandateDecision, MandateRule, Recurrence, covering, evaluate,
 };

@@ -4,8 +4,14 @@
 //!
 //! Life of an order: `placed` (automatically, or after the household's
 //! approval) → `dispatched` once its cancel window has passed; or
-//! `awaiting_approval` → `placed` / `declined`; a placed order can be
-//! `cancelled` inside its window. Each need gets at most one order.
+//! `awaiting_approval` → `placed` / `declined` / `expired` (nobody answered
+//! within the ask's lifetime); a placed order can be `cancelled` inside its
+//! window. Each need gets at most one live order; an expired ask frees its
+//! need, which can be decided again.
+//!
+//! Every spending order counts against the budgets of every mandate that
+//! covers its category, whether it was placed automatically or approved by
+//! hand.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -32,12 +38,37 @@ pub enum OrderStatus {
     Declined,
     /// Cancelled by the household inside the window.
     Cancelled,
+    /// Asked, and not answered before the ask expired.
+    Expired,
 }
 
 impl OrderStatus {
     /// Whether the order spends budget (placed or dispatched).
     pub fn spends(self) -> bool {
         matches!(self, OrderStatus::Placed | OrderStatus::Dispatched)
+    }
+
+    /// The name used in JSON, the store and error messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::AwaitingApproval => "awaiting_approval",
+            OrderStatus::Placed => "placed",
+            OrderStatus::Dispatched => "dispatched",
+            OrderStatus::Declined => "declined",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Expired => "expired",
+        }
+    }
+
+    /// Whether the order still holds its need (every status but expired).
+    pub fn holds_need(self) -> bool {
+        self != OrderStatus::Expired
+    }
+}
+
+impl std::fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -58,11 +89,17 @@ pub struct Order {
     pub brand: String,
     /// The brand's SKU.
     pub sku: String,
-    /// The price the brand offered.
+    /// The price the brand offered, before its money claims.
     pub offer_price_minor: u64,
-    /// The price the household pays.
+    /// The brand's money claims (credits, deposits, loyalty), settled:
+    /// deducted from what it is paid.
+    #[serde(default)]
+    pub credits_minor: u64,
+    /// The price the household pays (and the brand is paid), net of the
+    /// credits.
     pub price_paid_minor: u64,
-    /// The mandate it counts against, if it was within one.
+    /// The mandate that decided (the most specific covering the category),
+    /// if any.
     pub mandate: Option<String>,
     /// Its status.
     pub status: OrderStatus,
@@ -72,6 +109,9 @@ pub struct Order {
     pub created_at: Timestamp,
     /// It can be cancelled until this instant.
     pub cancel_until: Timestamp,
+    /// An ask expires at this instant if the household has not answered.
+    #[serde(default)]
+    pub ask_expires_at: Option<Timestamp>,
     /// The day it is expected to arrive.
     pub delivery_day: Day,
 }
@@ -91,8 +131,14 @@ pub struct OrderRequest<'a> {
     pub sku: &'a str,
     /// The offered price.
     pub offer_price_minor: u64,
+    /// The winner's settled money claims.
+    pub credits_minor: u64,
     /// The price to pay.
     pub price_paid_minor: u64,
+    /// The reserve, when the price is above it (the household is asked).
+    pub above_reserve: Option<u64>,
+    /// The operator's default per-order cap for the category.
+    pub default_order_cap_minor: u64,
     /// Days until delivery.
     pub delivery_days: u16,
 }
@@ -125,7 +171,7 @@ pub enum OrderError {
     #[error("no order {0}")]
     NotFound(String),
     /// The operation does not apply in the order's status.
-    #[error("order {order_id} is {status:?}; {operation} is not possible")]
+    #[error("order {order_id} is {status}; {operation} is not possible")]
     WrongStatus {
         /// The order.
         order_id: String,
@@ -133,6 +179,14 @@ pub enum OrderError {
         status: OrderStatus,
         /// What was attempted.
         operation: String,
+    },
+    /// The ask expired before the household answered.
+    #[error("order {order_id} was an ask that expired at {at}")]
+    Expired {
+        /// The order.
+        order_id: String,
+        /// When it expired.
+        at: Timestamp,
     },
     /// The cancel window has closed.
     #[error("order {order_id} could be cancelled until {until}")]
@@ -165,27 +219,46 @@ struct Book {
 }
 
 impl Book {
-    fn spent(&self, mandate: &str, period: Period, today: Day) -> u64 {
+    fn spent(&self, mandate: &Mandate, period: Period, today: Day) -> u64 {
         self.counted(mandate, period, today)
             .map(|o| o.price_paid_minor)
-            .sum()
+            .fold(0, u64::saturating_add)
     }
 
-    fn count(&self, mandate: &str, period: Period, today: Day) -> u32 {
+    fn count(&self, mandate: &Mandate, period: Period, today: Day) -> u32 {
         self.counted(mandate, period, today).count() as u32
     }
 
+    /// Spending orders created in `today`'s period in categories `mandate`
+    /// covers, however they were placed.
     fn counted<'a>(
         &'a self,
-        mandate: &'a str,
+        mandate: &'a Mandate,
         period: Period,
         today: Day,
     ) -> impl Iterator<Item = &'a Order> + 'a {
         let (start, end) = period.bounds(today);
         self.orders.iter().filter(move |o| {
             let day = o.created_at.day();
-            o.status.spends() && day >= start && day <= end && o.mandate.as_deref() == Some(mandate)
+            o.status.spends() && day >= start && day <= end && mandate.covers(&o.category)
         })
+    }
+
+    /// The live order of `need_id`, if any.
+    fn live_order(&self, need_id: &str) -> Option<&Order> {
+        self.by_need
+            .get(need_id)
+            .map(|&i| &self.orders[i])
+            .filter(|o| o.status.holds_need())
+    }
+
+    fn reindex(&mut self) {
+        self.by_need = self
+            .orders
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.need_id.clone(), i))
+            .collect();
     }
 
     fn knows_brand(&self, brand: &str) -> bool {
@@ -211,7 +284,7 @@ impl Book {
         let oldest_kept = today.plus(-SETTLED_ORDERS_KEPT_DAYS);
         let settled = |o: &Order| match o.status {
             OrderStatus::Dispatched => o.delivery_day < today,
-            OrderStatus::Declined | OrderStatus::Cancelled => true,
+            OrderStatus::Declined | OrderStatus::Cancelled | OrderStatus::Expired => true,
             OrderStatus::AwaitingApproval | OrderStatus::Placed => false,
         };
         let before = self.orders.len();
@@ -225,12 +298,7 @@ impl Book {
         });
         self.past_brands.extend(leaving);
         if self.orders.len() != before {
-            self.by_need = self
-                .orders
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (o.need_id.clone(), i))
-                .collect();
+            self.reindex();
         }
         self.prune_at = (self.orders.len() * 2).max(64);
     }
@@ -242,14 +310,18 @@ pub struct OrderBook {
     books: Mutex<HashMap<HouseholdId, Arc<Mutex<Book>>>>,
     /// How long a placed order can be cancelled, in hours. Default 24.
     cancel_window_hours: i64,
+    /// How long an ask waits for the household, in hours. Default 48.
+    ask_expiry_hours: i64,
 }
 
 impl OrderBook {
-    /// An empty book with a cancel window of `cancel_window_hours`.
-    pub fn new(cancel_window_hours: i64) -> OrderBook {
+    /// An empty book with a cancel window of `cancel_window_hours` and asks
+    /// that expire after `ask_expiry_hours`.
+    pub fn new(cancel_window_hours: i64, ask_expiry_hours: i64) -> OrderBook {
         OrderBook {
             books: Mutex::new(HashMap::new()),
             cancel_window_hours,
+            ask_expiry_hours,
         }
     }
 
@@ -273,18 +345,18 @@ impl OrderBook {
     ) -> Result<Placement, OrderError> {
         let book = self.book(household);
         let mut book = lock(&book);
-        if let Some(&index) = book.by_need.get(request.need_id) {
+        if let Some(order) = book.live_order(request.need_id) {
             return Err(OrderError::DuplicateNeed {
                 need_id: request.need_id.to_owned(),
-                order_id: book.orders[index].id.clone(),
+                order_id: order.id.clone(),
             });
         }
         let today = now.day();
         let known_brand = request.brand.is_some_and(|brand| {
             known_brands.iter().any(|b| b == brand) || book.knows_brand(brand)
         });
-        let spent = |mandate: &str, period: Period| book.spent(mandate, period, today);
-        let orders = |mandate: &str, period: Period| book.count(mandate, period, today);
+        let spent = |mandate: &Mandate, period: Period| book.spent(mandate, period, today);
+        let orders = |mandate: &Mandate, period: Period| book.count(mandate, period, today);
         let (decision, rule) = evaluate(
             mandates,
             &MandateContext {
@@ -292,6 +364,8 @@ impl OrderBook {
                 category: request.category,
                 brand: request.brand,
                 price_minor: request.price_paid_minor,
+                above_reserve: request.above_reserve,
+                default_order_cap_minor: request.default_order_cap_minor,
                 now,
                 known_brand,
                 spent: &spent,
@@ -309,10 +383,7 @@ impl OrderBook {
                 });
             }
         };
-        let mandate = match &rule {
-            MandateRule::Within { mandate } => Some(mandate.clone()),
-            _ => None,
-        };
+        let mandate = super::rules::covering(mandates, request.category).map(|m| m.id.clone());
         let order = Order {
             id: format!("ord-{}", crate::model::random_request_id()),
             household: household.clone(),
@@ -322,12 +393,15 @@ impl OrderBook {
             brand: request.brand.unwrap_or_default().to_owned(),
             sku: request.sku.to_owned(),
             offer_price_minor: request.offer_price_minor,
+            credits_minor: request.credits_minor,
             price_paid_minor: request.price_paid_minor,
             mandate,
             status,
             approved_by_household: false,
             created_at: now,
             cancel_until: now.plus_hours(self.cancel_window_hours),
+            ask_expires_at: (status == OrderStatus::AwaitingApproval)
+                .then(|| now.plus_hours(self.ask_expiry_hours)),
             delivery_day: today.plus(i32::from(request.delivery_days)),
         };
         book.push(order.clone(), today);
@@ -361,25 +435,21 @@ impl OrderBook {
     pub fn restore(&self, order: Order, today: Day) {
         let book = self.book(&order.household);
         let mut book = lock(&book);
-        if let Some(&index) = book.by_need.get(&order.need_id) {
+        if let Some(index) = book.orders.iter().position(|o| o.id == order.id) {
             book.orders[index] = order;
         } else {
             book.push(order, today);
         }
     }
 
-    /// Removes the order made for `need_id` (its decision could not be
-    /// stored, so it was never taken).
-    pub fn discard(&self, household: &HouseholdId, need_id: &str) {
+    /// Removes order `order_id` (its decision could not be stored, so it
+    /// was never taken).
+    pub fn discard(&self, household: &HouseholdId, order_id: &str) {
         let book = self.book(household);
         let mut book = lock(&book);
-        if let Some(index) = book.by_need.remove(need_id) {
+        if let Some(index) = book.orders.iter().position(|o| o.id == order_id) {
             book.orders.remove(index);
-            for i in book.by_need.values_mut() {
-                if *i > index {
-                    *i -= 1;
-                }
-            }
+            book.reindex();
         }
     }
 
@@ -401,6 +471,7 @@ impl OrderBook {
         let window = self.cancel_window_hours;
         self.update(household, order_id, |o| {
             expect_status(o, OrderStatus::AwaitingApproval, "approve")?;
+            expect_unexpired(o, now)?;
             o.status = OrderStatus::Placed;
             o.approved_by_household = true;
             o.cancel_until = now.plus_hours(window);
@@ -409,12 +480,59 @@ impl OrderBook {
     }
 
     /// The household declines an order that was waiting.
-    pub fn decline(&self, household: &HouseholdId, order_id: &str) -> Result<Order, OrderError> {
+    pub fn decline(
+        &self,
+        household: &HouseholdId,
+        order_id: &str,
+        now: Timestamp,
+    ) -> Result<Order, OrderError> {
         self.update(household, order_id, |o| {
             expect_status(o, OrderStatus::AwaitingApproval, "decline")?;
+            expect_unexpired(o, now)?;
             o.status = OrderStatus::Declined;
             Ok(())
         })
+    }
+
+    /// Expires every ask whose lifetime has passed; their needs are free to
+    /// be decided again.
+    pub fn expire_due(&self, now: Timestamp) -> Vec<Order> {
+        let books: Vec<_> = lock(&self.books).values().cloned().collect();
+        let mut expired = Vec::new();
+        for book in books {
+            for order in lock(&book).orders.iter_mut() {
+                if order.status == OrderStatus::AwaitingApproval
+                    && order.ask_expires_at.is_some_and(|at| now >= at)
+                {
+                    order.status = OrderStatus::Expired;
+                    expired.push(order.clone());
+                }
+            }
+        }
+        expired
+    }
+
+    /// What is left of the budgets of the mandates covering `category` in
+    /// `today`'s periods (the least of them), or `None` when no budget
+    /// covers it. A snapshot: placing checks again, atomically.
+    pub fn budget_left(
+        &self,
+        household: &HouseholdId,
+        mandates: &[Mandate],
+        category: &str,
+        today: Day,
+    ) -> Option<u64> {
+        let book = self.book(household);
+        let book = lock(&book);
+        mandates
+            .iter()
+            .filter(|m| m.covers(category))
+            .flat_map(|m| {
+                m.budgets
+                    .iter()
+                    .map(|b| b.limit_minor.saturating_sub(book.spent(m, b.period, today)))
+            })
+            .min()
     }
 
     /// The household cancels a placed order inside its window; its spending
@@ -463,19 +581,18 @@ impl OrderBook {
             .filter(|o| match o.status {
                 OrderStatus::AwaitingApproval | OrderStatus::Placed => true,
                 OrderStatus::Dispatched => o.delivery_day > today,
-                OrderStatus::Declined | OrderStatus::Cancelled => false,
+                OrderStatus::Declined | OrderStatus::Cancelled | OrderStatus::Expired => false,
             })
             .map(|o| o.category.clone())
             .collect()
     }
 
-    /// The order already made for `need_id`, if any.
+    /// The live order already made for `need_id`, if any (an expired ask
+    /// does not count).
     pub fn order_for_need(&self, household: &HouseholdId, need_id: &str) -> Option<String> {
         let book = self.book(household);
         let book = lock(&book);
-        book.by_need
-            .get(need_id)
-            .map(|&i| book.orders[i].id.clone())
+        book.live_order(need_id).map(|o| o.id.clone())
     }
 
     /// The household's orders in the book, oldest first: every order but
@@ -485,10 +602,26 @@ impl OrderBook {
         lock(&self.book(household)).orders.clone()
     }
 
-    /// What the household spent under `mandate` in the `period` containing
-    /// `day`.
-    pub fn spent(&self, household: &HouseholdId, mandate: &str, period: Period, day: Day) -> u64 {
+    /// What the household spent in the categories `mandate` covers in the
+    /// `period` containing `day`.
+    pub fn spent(
+        &self,
+        household: &HouseholdId,
+        mandate: &Mandate,
+        period: Period,
+        day: Day,
+    ) -> u64 {
         lock(&self.book(household)).spent(mandate, period, day)
+    }
+}
+
+fn expect_unexpired(order: &Order, now: Timestamp) -> Result<(), OrderError> {
+    match order.ask_expires_at {
+        Some(at) if now >= at => Err(OrderError::Expired {
+            order_id: order.id.clone(),
+            at,
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -524,7 +657,10 @@ mod tests {
             brand: Some("dairy"),
             sku: "YOG",
             offer_price_minor: price,
+            credits_minor: 0,
             price_paid_minor: price,
+            above_reserve: None,
+            default_order_cap_minor: 10_000,
             delivery_days: 1,
         }
     }
@@ -544,7 +680,7 @@ mod tests {
 
     #[test]
     fn settled_orders_leave_the_book_after_the_kept_days_and_their_brand_stays_known() {
-        let book = OrderBook::new(24);
+        let book = OrderBook::new(24, 48);
         let h = HouseholdId("h".into());
         let mut generous = mandate();
         generous.budgets[0].limit_minor = u64::MAX / 4;
@@ -568,7 +704,7 @@ mod tests {
             .unwrap();
         book.cancel(&h, &cancelled.order.unwrap().id, NOW).unwrap();
         let mut asks = generous.clone();
-        asks.budgets[0].limit_minor = 0;
+        asks.budgets[0].limit_minor = 1;
         let waiting = book
             .place(&h, &[asks], &[], &request("n2", 100), NOW)
             .unwrap();
@@ -608,7 +744,7 @@ mod tests {
 
     #[test]
     fn one_need_gets_one_order() {
-        let book = OrderBook::new(24);
+        let book = OrderBook::new(24, 48);
         let h = HouseholdId("h".into());
         book.place(&h, &[mandate()], &[], &request("n1", 300), NOW)
             .unwrap();
@@ -618,19 +754,19 @@ mod tests {
 
     #[test]
     fn cancel_inside_the_window_frees_the_budget_and_not_after() {
-        let book = OrderBook::new(24);
+        let book = OrderBook::new(24, 48);
         let h = HouseholdId("h".into());
         let placed = book
             .place(&h, &[mandate()], &[], &request("n1", 800), NOW)
             .unwrap();
         let order = placed.order.unwrap();
-        assert_eq!(book.spent(&h, "dairy", Period::Week, NOW.day()), 800);
+        assert_eq!(book.spent(&h, &mandate(), Period::Week, NOW.day()), 800);
         let over = book
             .place(&h, &[mandate()], &[], &request("n2", 300), NOW)
             .unwrap();
         assert_eq!(over.decision, MandateDecision::AwaitingApproval);
         book.cancel(&h, &order.id, NOW.plus_hours(23)).unwrap();
-        assert_eq!(book.spent(&h, "dairy", Period::Week, NOW.day()), 0);
+        assert_eq!(book.spent(&h, &mandate(), Period::Week, NOW.day()), 0);
         let placed = book
             .place(&h, &[mandate()], &[], &request("n3", 300), NOW)
             .unwrap();
@@ -640,7 +776,7 @@ mod tests {
 
     #[test]
     fn approval_places_and_decline_closes_a_waiting_order() {
-        let book = OrderBook::new(24);
+        let book = OrderBook::new(24, 48);
         let h = HouseholdId("h".into());
         let mut strict = mandate();
         strict.new_brand_asks = true;
@@ -664,5 +800,71 @@ mod tests {
         assert_eq!(next.decision, MandateDecision::Ordered);
         assert_eq!(book.dispatch_due(NOW.plus_hours(30)).len(), 2);
         assert!(book.in_flight_categories(&h, NOW.day().plus(5)).is_empty());
+    }
+
+    #[test]
+    fn an_order_the_household_approved_counts_against_every_covering_budget() {
+        let book = OrderBook::new(24, 48);
+        let h = HouseholdId("h".into());
+        let food = Mandate {
+            budgets: vec![Budget {
+                period: Period::Week,
+                limit_minor: 1_000,
+            }],
+            new_brand_asks: true,
+            ..Mandate::new("food", &["food"])
+        };
+        let dairy = Mandate {
+            new_brand_asks: true,
+            ..mandate()
+        };
+        let mandates = [food.clone(), dairy];
+        // A new brand asks; the household approves by hand.
+        let asked = book
+            .place(&h, &mandates, &[], &request("n1", 700), NOW)
+            .unwrap();
+        assert_eq!(asked.decision, MandateDecision::AwaitingApproval);
+        book.approve(&h, &asked.order.unwrap().id, NOW).unwrap();
+        assert_eq!(book.spent(&h, &food, Period::Week, NOW.day()), 700);
+        assert_eq!(book.spent(&h, &mandate(), Period::Week, NOW.day()), 700);
+        assert_eq!(
+            book.budget_left(&h, &mandates, "food/dairy/yogurt", NOW.day()),
+            Some(300)
+        );
+        // 400 more fits the dairy mandate's own budget only if the food
+        // budget also holds: it does not.
+        let over = book
+            .place(&h, &mandates, &["dairy".into()], &request("n2", 400), NOW)
+            .unwrap();
+        assert!(matches!(
+            over.rule,
+            MandateRule::OverBudget { ref mandate, .. } if mandate == "food" || mandate == "dairy"
+        ));
+    }
+
+    #[test]
+    fn an_ask_expires_frees_its_need_and_can_no_longer_be_approved() {
+        let book = OrderBook::new(24, 48);
+        let h = HouseholdId("h".into());
+        let mut strict = mandate();
+        strict.new_brand_asks = true;
+        let asked = book
+            .place(&h, &[strict.clone()], &[], &request("n1", 300), NOW)
+            .unwrap();
+        let order = asked.order.unwrap();
+        assert_eq!(order.ask_expires_at, Some(NOW.plus_hours(48)));
+        assert!(book.expire_due(NOW.plus_hours(47)).is_empty());
+        assert!(matches!(
+            book.approve(&h, &order.id, NOW.plus_hours(49)),
+            Err(OrderError::Expired { .. })
+        ));
+        let expired = book.expire_due(NOW.plus_hours(48));
+        assert_eq!(expired.len(), 1);
+        assert_eq!(expired[0].status, OrderStatus::Expired);
+        assert_eq!(book.order_for_need(&h, "n1"), None, "the need is free");
+        let again = book
+            .place(&h, &[strict], &[], &request("n1", 300), NOW.plus_hours(49))
+            .unwrap();
+        assert!(again.order.is_some());
     }
 }

@@ -94,6 +94,11 @@ impl Mandate {
         }
     }
 
+    /// Whether this mandate covers `category`.
+    pub fn covers(&self, category: &str) -> bool {
+        self.coverage(category).is_some()
+    }
+
     /// Checks the rule makes sense; desire can never be automatic.
     pub fn validate(&self) -> Result<(), String> {
         if self.id.is_empty() || self.id.len() > 64 {
@@ -114,8 +119,27 @@ impl Mandate {
                 self.id
             ));
         }
-        if self.budgets.iter().any(|b| b.limit_minor == 0) || self.per_order_cap_minor == Some(0) {
-            return Err(format!("mandate {}: limits must be positive", self.id));
+        let money = crate::model::MAX_MONEY_MINOR;
+        if self
+            .budgets
+            .iter()
+            .map(|b| b.limit_minor)
+            .chain(self.per_order_cap_minor)
+            .any(|limit| limit == 0 || limit > money)
+        {
+            return Err(format!(
+                "mandate {}: caps and budgets must be 1 to {money} minor units",
+                self.id
+            ));
+        }
+        if self.categories.len() > 64 || self.budgets.len() > 8 {
+            return Err(format!(
+                "mandate {}: at most 64 categories and 8 budgets",
+                self.id
+            ));
+        }
+        if self.recurrence.as_ref().is_some_and(|r| r.max_orders == 0) {
+            return Err(format!("mandate {}: max_orders must be positive", self.id));
         }
         Ok(())
     }
@@ -192,7 +216,16 @@ pub enum MandateRule {
         /// The brand.
         brand: String,
     },
-    /// The price is above the per-order cap.
+    /// The price is above the reserve: more than the household's usual
+    /// price (or the operator's reference) for this much.
+    AboveReserve {
+        /// The price to pay.
+        price_minor: u64,
+        /// The reserve.
+        reserve_minor: u64,
+    },
+    /// The price is above the per-order cap (the mandate's, or the
+    /// operator's default for the category when the mandate sets none).
     OverOrderCap {
         /// The mandate.
         mandate: String,
@@ -260,6 +293,15 @@ impl fmt::Display for MandateRule {
             MandateRule::BrandNotAllowed { mandate, brand } => {
                 write!(f, "{brand} is not among mandate {mandate}'s brands")
             }
+            MandateRule::AboveReserve {
+                price_minor,
+                reserve_minor,
+            } => write!(
+                f,
+                "{} is above the most the platform pays on its own for this ({}, your usual price plus a margin): you are asked",
+                money(price_minor),
+                money(reserve_minor)
+            ),
             MandateRule::OverOrderCap {
                 mandate,
                 price_minor,
@@ -281,7 +323,7 @@ impl fmt::Display for MandateRule {
                 "{} would take this {}'s spending to {} over mandate {mandate}'s budget of {}",
                 money(price_minor),
                 period.as_str(),
-                money(&(spent_minor + price_minor)),
+                money(&spent_minor.saturating_add(*price_minor)),
                 money(limit_minor)
             ),
             MandateRule::RecurrenceReached {
@@ -313,18 +355,34 @@ pub struct MandateContext<'a> {
     pub brand: Option<&'a str>,
     /// What would be paid.
     pub price_minor: u64,
+    /// The reserve, when the price is above it (see `auction::pricing`).
+    pub above_reserve: Option<u64>,
+    /// The operator's default per-order cap for the category, which applies
+    /// when the covering mandate sets none.
+    pub default_order_cap_minor: u64,
     /// Now.
     pub now: Timestamp,
     /// Whether the household has bought from this brand before.
     pub known_brand: bool,
-    /// Spent under the mandate in a budget's period (mandate, period).
-    pub spent: &'a dyn Fn(&str, Period) -> u64,
-    /// Orders placed under the mandate in a period.
-    pub orders: &'a dyn Fn(&str, Period) -> u32,
+    /// Spent on the categories a mandate covers in a budget's period.
+    pub spent: &'a dyn Fn(&Mandate, Period) -> u64,
+    /// Orders in the categories a mandate covers in a period.
+    pub orders: &'a dyn Fn(&Mandate, Period) -> u32,
+}
+
+/// The most specific mandate covering `category` (ties: the first by id).
+pub fn covering<'a>(mandates: &'a [Mandate], category: &str) -> Option<&'a Mandate> {
+    mandates
+        .iter()
+        .filter_map(|m| m.coverage(category).map(|len| (len, m)))
+        .max_by(|(a, ma), (b, mb)| a.cmp(b).then_with(|| mb.id.cmp(&ma.id)))
+        .map(|(_, m)| m)
 }
 
 /// Decides, with the rule that decided. The most specific mandate covering
-/// the category applies (ties: the first by id).
+/// the category decides (ties: the first by id); the budgets of every
+/// mandate covering the category must hold (a `food` budget counts the
+/// dairy bought under a `food/dairy` mandate).
 pub fn evaluate(mandates: &[Mandate], ctx: &MandateContext<'_>) -> (MandateDecision, MandateRule) {
     use MandateDecision::{AwaitingApproval, Declined, Ordered};
     let Some(brand) = ctx.brand else {
@@ -333,12 +391,7 @@ pub fn evaluate(mandates: &[Mandate], ctx: &MandateContext<'_>) -> (MandateDecis
     if ctx.need_kind == NeedKind::Desire {
         return (AwaitingApproval, MandateRule::DesireAlwaysAsks);
     }
-    let mandate = mandates
-        .iter()
-        .filter_map(|m| m.coverage(ctx.category).map(|len| (len, m)))
-        .max_by(|(a, ma), (b, mb)| a.cmp(b).then_with(|| mb.id.cmp(&ma.id)))
-        .map(|(_, m)| m);
-    let Some(m) = mandate else {
+    let Some(m) = covering(mandates, ctx.category) else {
         return (
             AwaitingApproval,
             MandateRule::NoMandate {
@@ -380,9 +433,8 @@ pub fn evaluate(mandates: &[Mandate], ctx: &MandateContext<'_>) -> (MandateDecis
             },
         );
     }
-    if let Some(cap) = m.per_order_cap_minor
-        && ctx.price_minor > cap
-    {
+    let cap = m.per_order_cap_minor.unwrap_or(ctx.default_order_cap_minor);
+    if ctx.price_minor > cap {
         return (
             AwaitingApproval,
             MandateRule::OverOrderCap {
@@ -392,23 +444,34 @@ pub fn evaluate(mandates: &[Mandate], ctx: &MandateContext<'_>) -> (MandateDecis
             },
         );
     }
-    for budget in &m.budgets {
-        let spent = (ctx.spent)(&m.id, budget.period);
-        if spent.saturating_add(ctx.price_minor) > budget.limit_minor {
-            return (
-                AwaitingApproval,
-                MandateRule::OverBudget {
-                    mandate: id(),
-                    period: budget.period,
-                    spent_minor: spent,
-                    price_minor: ctx.price_minor,
-                    limit_minor: budget.limit_minor,
-                },
-            );
+    if let Some(reserve) = ctx.above_reserve {
+        return (
+            AwaitingApproval,
+            MandateRule::AboveReserve {
+                price_minor: ctx.price_minor,
+                reserve_minor: reserve,
+            },
+        );
+    }
+    for covering in mandates.iter().filter(|c| c.covers(ctx.category)) {
+        for budget in &covering.budgets {
+            let spent = (ctx.spent)(covering, budget.period);
+            if spent.saturating_add(ctx.price_minor) > budget.limit_minor {
+                return (
+                    AwaitingApproval,
+                    MandateRule::OverBudget {
+                        mandate: covering.id.clone(),
+                        period: budget.period,
+                        spent_minor: spent,
+                        price_minor: ctx.price_minor,
+                        limit_minor: budget.limit_minor,
+                    },
+                );
+            }
         }
     }
     if let Some(r) = &m.recurrence
-        && (ctx.orders)(&m.id, r.period) >= r.max_orders
+        && (ctx.orders)(m, r.period) >= r.max_orders
     {
         return (
             AwaitingApproval,
@@ -440,13 +503,15 @@ mod tests {
         brand: Option<&'a str>,
         price: u64,
         known: bool,
-        spent: &'a dyn Fn(&str, Period) -> u64,
+        spent: &'a dyn Fn(&Mandate, Period) -> u64,
     ) -> MandateContext<'a> {
         MandateContext {
             need_kind: kind,
             category: "food/dairy/yogurt",
             brand,
             price_minor: price,
+            above_reserve: None,
+            default_order_cap_minor: 10_000,
             now: Timestamp(1_000),
             known_brand: known,
             spent,

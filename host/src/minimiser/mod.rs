@@ -1,11 +1,15 @@
 //! The minimiser: turns a need into what one brand may see. Quantities are
 //! bucketed, dates become whole days from today, the region is coarsened to
 //! a country and a postal prefix, the budget becomes a band, and the request
-//! id is random per brand and per request. A preference label is passed only
-//! if the operator's policy allows labels for that brand, the household
-//! consented, and at least k households shared that same label set recently;
-//! otherwise the least-valued labels are dropped until a set passes, or all
-//! are. No identifier, raw event or context signal is ever copied.
+//! id is random per brand and per request. A field is passed only if the
+//! operator's policy allows it for that brand and the household consented;
+//! and the combination passed (category, region, budget band, labels) must
+//! have been asked for by at least k households recently, or it is
+//! generalised step by step (budget band, then labels, then postal prefix,
+//! then region) until one passes. A desire is passed as an ordinary need,
+//! and a child's school level is cut from the category, unless the
+//! household consented to share them. No identifier, raw event or context
+//! signal is ever copied.
 
 mod k_anonymity;
 mod policy;
@@ -17,7 +21,8 @@ pub use policy::SharingPolicy;
 
 use crate::household::{DataField, Household};
 use crate::model::{
-    BudgetBand, DeliveryWindow, OfferRequest, Quantity, Region, Unit, random_request_id,
+    BudgetBand, DeliveryWindow, MAX_REQUEST_LABELS, NeedKind, OfferRequest, Quantity, Region, Unit,
+    random_request_id,
 };
 use crate::needs::Need;
 use crate::time::Timestamp;
@@ -61,13 +66,14 @@ pub enum Withheld {
         /// The field.
         field: DataField,
     },
-    /// Too few households shared the label set; it was generalised.
+    /// Too few households shared the same combination of fields (region,
+    /// budget band, labels, with the category): it was generalised.
     Generalised {
         /// The household's labels.
         wanted: Vec<String>,
-        /// What was passed instead (possibly nothing).
+        /// The labels passed instead (possibly none).
         shared: Vec<String>,
-        /// Households that had shared the full set.
+        /// Households that had asked to share the full combination.
         households: usize,
         /// The k required.
         k: usize,
@@ -89,6 +95,11 @@ pub struct Minimised {
     pub shared: Vec<DataField>,
     /// Fields withheld, with the reason.
     pub withheld: Vec<Withheld>,
+    /// The combinations of fields this household asked to share (the
+    /// k-anonymity keys of every step of its generalisation), to record in
+    /// the registry once the decision is stored.
+    #[serde(default, skip_serializing)]
+    pub observed: Vec<String>,
 }
 
 /// Rounds an amount up to a coarse bucket so that quantities do not
@@ -120,17 +131,7 @@ pub fn bucket(quantity: Quantity) -> Quantity {
 /// A band around the household's usual price for this much, from its
 /// purchases (at least two), rounded to 50 minor units.
 fn budget_band(household: &Household, need: &Need, quantity: Quantity) -> Option<BudgetBand> {
-    let mut unit_prices: Vec<f64> = household
-        .purchases
-        .iter()
-        .filter(|p| p.category == need.category && p.unit == quantity.unit && p.amount > 0)
-        .map(|p| p.price_minor as f64 / f64::from(p.amount))
-        .collect();
-    if unit_prices.len() < 2 {
-        return None;
-    }
-    unit_prices.sort_by(f64::total_cmp);
-    let usual = unit_prices[unit_prices.len() / 2] * f64::from(quantity.amount);
+    let usual = household.usual_price(&need.category, quantity)? as f64;
     let round = |x: f64| ((x / 50.0).round() * 50.0).max(50.0) as u64;
     Some(BudgetBand {
         min_minor: round(usual * 0.75),
@@ -138,7 +139,62 @@ fn budget_band(household: &Household, need: &Need, quantity: Quantity) -> Option
     })
 }
 
-/// What `brand` may see of `need`.
+/// One step of generalisation: what would be shared with the category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shape {
+    region: Option<Region>,
+    budget: Option<BudgetBand>,
+    labels: Vec<String>,
+}
+
+impl Shape {
+    /// The k-anonymity key of this combination, for `category`.
+    fn key(&self, category: &str) -> String {
+        let region = self.region.as_ref().map_or("-".to_owned(), |r| {
+            format!("{}/{}", r.country, r.postal_prefix)
+        });
+        let budget = self.budget.map_or("-".to_owned(), |b| {
+            format!("{}-{}", b.min_minor, b.max_minor)
+        });
+        format!(
+            "{category}|{region}|{budget}|{}",
+            KAnonymity::key(&self.labels)
+        )
+    }
+
+    fn is_bare(&self) -> bool {
+        self.region.is_none() && self.budget.is_none() && self.labels.is_empty()
+    }
+}
+
+/// The ladder of generalisations of `full`, most specific first: the
+/// budget band goes first (its numbers are the most telling), then the
+/// least-valued labels one by one, then the postal prefix (country only),
+/// then the region. The last step shares nothing but the need itself.
+fn ladder(full: &Shape) -> Vec<Shape> {
+    let mut steps = vec![full.clone()];
+    let mut shape = full.clone();
+    if shape.budget.take().is_some() {
+        steps.push(shape.clone());
+    }
+    while shape.labels.pop().is_some() {
+        steps.push(shape.clone());
+    }
+    if let Some(region) = &mut shape.region
+        && !region.postal_prefix.is_empty()
+    {
+        region.postal_prefix.clear();
+        steps.push(shape.clone());
+    }
+    if shape.region.take().is_some() {
+        steps.push(shape.clone());
+    }
+    steps
+}
+
+/// What `brand` may see of `need`. The registry is only read: the
+/// combinations this household asked to share are returned in
+/// [`Minimised::observed`], to be recorded once the decision is stored.
 pub fn minimise(
     need: &Need,
     household: &Household,
@@ -162,6 +218,25 @@ pub fn minimise(
             true
         }
     };
+
+    // A desire is shown to brands as an ordinary need of its category, and
+    // a child's school level is left out of the category, unless the
+    // household consented to share them.
+    let need_kind = if need.kind == NeedKind::Desire && !gate(DataField::DesireKind) {
+        NeedKind::Replenishment
+    } else {
+        need.kind
+    };
+    let category = match &need.coarse_category {
+        Some(coarse) if !gate(DataField::SchoolLevel) => coarse.clone(),
+        _ => need.category.clone(),
+    };
+    if need.kind == NeedKind::Desire && need_kind == NeedKind::Desire {
+        shared.push(DataField::DesireKind);
+    }
+    if need.coarse_category.is_some() && category == need.category {
+        shared.push(DataField::SchoolLevel);
+    }
 
     let quantity = bucket(need.quantity);
     let region_allowed = gate(DataField::Region);
@@ -189,67 +264,81 @@ pub fn minimise(
         (region_allowed, region.is_some(), DataField::Region),
         (budget_allowed, budget.is_some(), DataField::Budget),
     ] {
-        if present {
-            shared.push(field);
-        } else if allowed {
+        if allowed && !present {
             withheld.push(Withheld::NoData { field });
         }
     }
-
-    let mut labels = Vec::new();
-    if labels_allowed {
-        let wanted: Vec<String> = household
+    let labels: Vec<String> = if labels_allowed {
+        household
             .preferences
             .liked_labels()
             .into_iter()
-            .take(16)
-            .collect();
-        if !wanted.is_empty() {
-            // The household asks to share its set and each generalisation of
-            // it (its best-valued labels first).
-            for n in 1..=wanted.len() {
-                registry.observe(&household.id, &wanted[..n], today);
-            }
-            let passing = (1..=wanted.len())
-                .rev()
-                .find(|n| registry.allows(&wanted[..*n], today))
-                .unwrap_or(0);
-            labels = wanted[..passing].to_vec();
-            if passing < wanted.len() {
-                withheld.push(Withheld::Generalised {
-                    households: registry.count(&wanted, today),
-                    k: registry.k(),
-                    wanted,
-                    shared: labels.clone(),
-                });
-            }
-            if !labels.is_empty() {
-                shared.push(DataField::Labels);
-            }
+            .take(MAX_REQUEST_LABELS)
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    // k-anonymity over everything shared together: the most specific
+    // combination that at least k households (this one included) asked to
+    // share within the window.
+    let full = Shape {
+        region,
+        budget,
+        labels,
+    };
+    let steps = ladder(&full);
+    let hash = registry.household_hash(&household.id);
+    let chosen = steps
+        .iter()
+        .position(|step| step.is_bare() || registry.allows_with(&step.key(&category), &hash, today))
+        .unwrap_or(steps.len() - 1);
+    let shape = steps[chosen].clone();
+    if chosen > 0 {
+        withheld.push(Withheld::Generalised {
+            wanted: full.labels.clone(),
+            shared: shape.labels.clone(),
+            households: registry.count_with(&steps[0].key(&category), &hash, today),
+            k: registry.k(),
+        });
+    }
+    for (present, field) in [
+        (shape.region.is_some(), DataField::Region),
+        (shape.budget.is_some(), DataField::Budget),
+        (!shape.labels.is_empty(), DataField::Labels),
+    ] {
+        if present {
+            shared.push(field);
         }
     }
+    let observed = steps
+        .iter()
+        .filter(|s| !s.is_bare())
+        .map(|s| s.key(&category))
+        .collect();
 
     let days = |d: crate::time::Day| d.since(today).clamp(0, i32::from(u16::MAX)) as u16;
     let earliest = days(need.earliest_day);
     let request = OfferRequest {
         request_id: random_request_id(),
-        need: need.kind,
-        category: need.category.clone(),
+        need: need_kind,
+        category,
         quantity,
         delivery: DeliveryWindow {
             earliest_day: earliest,
             latest_day: days(need.latest_day).max(earliest),
         },
-        region,
-        budget,
+        region: shape.region,
+        budget: shape.budget,
         currency: household.currency.clone(),
-        labels,
+        labels: shape.labels,
         max_offers: config.max_offers,
     };
     Minimised {
         request,
         shared,
         withheld,
+        observed,
     }
 }
 
@@ -267,6 +356,7 @@ mod tests {
             household: crate::household::HouseholdId("secret-household-42".into()),
             kind: NeedKind::Replenishment,
             category: "food/dairy/yogurt".into(),
+            coarse_category: None,
             quantity: Quantity {
                 amount: 13,
                 unit: Unit::Piece,
@@ -386,17 +476,15 @@ mod tests {
     }
 
     #[test]
-    fn labels_below_k_are_generalised_or_dropped() {
+    fn everything_shared_together_must_be_k_anonymous_or_it_is_generalised() {
         let mut h = household();
         h.consents = crate::household::Consents::all();
         let registry = KAnonymity::new(2, 30);
         let day = need().raised_at.day();
-        // One other household shares only "organic".
-        registry.observe(
-            &crate::household::HouseholdId("other".into()),
-            &["organic".to_owned()],
-            day,
-        );
+        // One other household asked to share only the region and "organic"
+        // with this category.
+        let other = registry.household_hash(&crate::household::HouseholdId("other".into()));
+        registry.observe("food/dairy/yogurt|FR/69|-|organic", &other, day);
         let m = minimise(
             &need(),
             &h,
@@ -407,11 +495,18 @@ mod tests {
             need().raised_at,
         );
         assert_eq!(m.request.labels, ["organic"]);
+        assert!(m.request.budget.is_none(), "the budget band went first");
+        assert_eq!(m.request.region.as_ref().unwrap().postal_prefix, "69");
         assert!(
             m.withheld.iter().any(
                 |w| matches!(w, Withheld::Generalised { shared, .. } if shared == &["organic"])
             )
         );
+        assert!(
+            m.observed
+                .contains(&"food/dairy/yogurt|FR/69|-|organic".to_owned())
+        );
+        // Alone, nothing but the need itself is shared: not even the region.
         let lonely = KAnonymity::new(5, 30);
         let m = minimise(
             &need(),
@@ -422,7 +517,69 @@ mod tests {
             &MinimiserConfig::default(),
             need().raised_at,
         );
-        assert!(m.request.labels.is_empty());
+        assert!(m.request.labels.is_empty() && m.request.region.is_none());
+        assert!(m.request.budget.is_none());
+    }
+
+    #[test]
+    fn a_desire_and_a_school_level_reach_brands_only_with_consent() {
+        let mut h = household();
+        let registry = KAnonymity::new(1, 30);
+        let desire = Need {
+            kind: NeedKind::Desire,
+            ..need()
+        };
+        let m = minimise(
+            &desire,
+            &h,
+            "b",
+            &SharingPolicy::default(),
+            &registry,
+            &MinimiserConfig::default(),
+            need().raised_at,
+        );
+        assert_eq!(m.request.need, NeedKind::Replenishment);
+        assert!(m.withheld.contains(&Withheld::NoConsent {
+            field: DataField::DesireKind
+        }));
+        let kit = Need {
+            category: "school/supplies/primary".into(),
+            coarse_category: Some("school/supplies".into()),
+            ..need()
+        };
+        let m = minimise(
+            &kit,
+            &h,
+            "b",
+            &SharingPolicy::default(),
+            &registry,
+            &MinimiserConfig::default(),
+            need().raised_at,
+        );
+        assert_eq!(m.request.category, "school/supplies");
+        h.consents.grant(DataField::SchoolLevel);
+        h.consents.grant(DataField::DesireKind);
+        let m = minimise(
+            &kit,
+            &h,
+            "b",
+            &SharingPolicy::default(),
+            &registry,
+            &MinimiserConfig::default(),
+            need().raised_at,
+        );
+        assert_eq!(m.request.category, "school/supplies/primary");
+        assert!(m.shared.contains(&DataField::SchoolLevel));
+        let m = minimise(
+            &desire,
+            &h,
+            "b",
+            &SharingPolicy::default(),
+            &registry,
+            &MinimiserConfig::default(),
+            need().raised_at,
+        );
+        assert_eq!(m.request.need, NeedKind::Desire);
     }
 
     #[test]

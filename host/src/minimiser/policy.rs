@@ -19,13 +19,20 @@ pub struct SharingPolicy {
 }
 
 impl Default for SharingPolicy {
-    /// Region, budget and labels for every brand (each still needs the
-    /// household's consent, and labels need k-anonymity).
+    /// Region, budget, labels, a desire's kind and a school level for every
+    /// brand (each still needs the household's consent, and region, budget
+    /// and labels k-anonymity).
     fn default() -> Self {
         SharingPolicy {
-            default_fields: [DataField::Region, DataField::Budget, DataField::Labels]
-                .into_iter()
-                .collect(),
+            default_fields: [
+                DataField::Region,
+                DataField::Budget,
+                DataField::Labels,
+                DataField::DesireKind,
+                DataField::SchoolLevel,
+            ]
+            .into_iter()
+            .collect(),
             per_brand: BTreeMap::new(),
         }
     }

@@ -1,8 +1,14 @@
 //! Whether an offer honours the request it answers. The sandbox already
-//! refused answers that are too big to handle (see `runtime::output`); this is
-//! the contract's meaning: a positive price in the right currency, the
-//! quantity that was asked for, well-formed services, short texts. An offer
-//! that fails is dropped with its reason and never scored.
+//! refused answers that are too big to handle or whose numbers are out of
+//! the contract's ranges (see `runtime::output` and [`check_ranges`]); this
+//! is the contract's meaning: a positive price in the right currency, the
+//! quantity that was asked for, a SKU the brand's catalog declares,
+//! well-formed services, short texts. An offer that fails is dropped with
+//! its reason and never scored.
+//!
+//! Texts are limited in characters (Unicode scalar values), never bytes:
+//! the same unit in the WIT documentation, the SDK (which cuts texts at
+//! these lengths when an offer is built) and here.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,10 +17,24 @@ use super::request::{OfferRequest, is_currency_code, is_label};
 
 /// Longest title, in characters.
 pub const MAX_TITLE_CHARS: usize = 120;
-/// Longest SKU, in bytes.
+/// Longest SKU, in bytes (a SKU is ASCII: letters, digits, `.`, `_`, `-`).
 pub const MAX_SKU_BYTES: usize = 64;
 /// Longest message or advice text, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 280;
+/// Longest bid-error detail kept, in characters; the rest is cut.
+pub const MAX_DETAIL_CHARS: usize = 200;
+/// The largest amount of money anywhere in the contract, in minor units
+/// (10,000,000.00 in a two-decimal currency): a price, a deposit, a credit,
+/// a loyalty value. Sums of a few thousand such amounts stay far inside
+/// `i64`, so nothing the platform adds up or stores can wrap.
+pub const MAX_MONEY_MINOR: u64 = 1_000_000_000;
+/// The most days anything in an offer may be away: delivery, a delivery
+/// slot, a subscription period.
+pub const MAX_OFFER_DAYS: u16 = 366;
+/// The most months of repair or warranty an offer may state.
+pub const MAX_SERVICE_MONTHS: u16 = 120;
+/// The most days of rental an offer may state.
+pub const MAX_RENTAL_DAYS: u16 = 3_660;
 /// Most labels per offer.
 pub const MAX_LABELS: usize = 16;
 /// An offer may deliver up to this many times the requested amount (rounding
@@ -54,9 +74,14 @@ pub enum OfferRejection {
         /// The offer's amount.
         got: u32,
     },
-    /// The SKU is empty or too long.
-    #[error("the sku is empty or longer than {MAX_SKU_BYTES} bytes")]
+    /// The SKU is empty, too long or not plain ASCII.
+    #[error(
+        "the sku is empty, longer than {MAX_SKU_BYTES} bytes or not made of letters, digits, '.', '_', '-'"
+    )]
     BadSku,
+    /// The SKU is not declared in the brand's catalog.
+    #[error("the sku is not declared in the brand's catalog (a key `sku.<SKU>`)")]
+    UndeclaredSku,
     /// The title is empty or too long.
     #[error("the title is empty or longer than {MAX_TITLE_CHARS} characters")]
     BadTitle,
@@ -71,8 +96,68 @@ pub enum OfferRejection {
     BadService(String),
 }
 
-/// Checks `offer` against `request`.
-pub fn check_offer(request: &OfferRequest, offer: &Offer) -> Result<(), OfferRejection> {
+/// Whether `sku` is well formed: 1 to 64 ASCII letters, digits, `.`, `_`
+/// or `-`.
+pub fn is_sku(sku: &str) -> bool {
+    !sku.is_empty()
+        && sku.len() <= MAX_SKU_BYTES
+        && sku
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Checks the numbers of an offer against the contract's ranges. An answer
+/// with any number out of range is refused whole as `invalid-output` (the
+/// plugin, or the catalog it read, is broken or hostile); the reason names
+/// the field and the bound.
+pub fn check_ranges(offer: &Offer) -> Result<(), String> {
+    let money = |field: &str, value: u64| {
+        if value > MAX_MONEY_MINOR {
+            Err(format!(
+                "{field} is {value} minor units; the contract allows at most {MAX_MONEY_MINOR}"
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    let days = |field: &str, value: u16, max: u16| {
+        if value > max {
+            Err(format!(
+                "{field} is {value}; the contract allows at most {max}"
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    money("price_minor", offer.price_minor)?;
+    days("delivery_days", offer.delivery_days, MAX_OFFER_DAYS)?;
+    for service in &offer.services {
+        match service {
+            Service::DeliverySlot { day, .. } => days("delivery_slot.day", *day, MAX_OFFER_DAYS)?,
+            Service::Subscription { period_days, .. } => {
+                days("subscription.period_days", *period_days, MAX_OFFER_DAYS)?
+            }
+            Service::ReturnablePackaging { deposit_minor } => {
+                money("returnable_packaging.deposit", *deposit_minor)?
+            }
+            Service::TakeBack { credit_minor } => money("take_back.credit", *credit_minor)?,
+            Service::Loyalty { minor } => money("loyalty", *minor)?,
+            Service::RepairMonths(m) => days("repair_months", *m, MAX_SERVICE_MONTHS)?,
+            Service::WarrantyMonths(m) => days("warranty_months", *m, MAX_SERVICE_MONTHS)?,
+            Service::RentalDays(d) => days("rental_days", *d, MAX_RENTAL_DAYS)?,
+            Service::Advice(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Checks `offer` against `request`; `declared` says whether the brand's
+/// catalog declares a SKU.
+pub fn check_offer(
+    request: &OfferRequest,
+    offer: &Offer,
+    declared: &dyn Fn(&str) -> bool,
+) -> Result<(), OfferRejection> {
     if offer.price_minor == 0 {
         return Err(OfferRejection::ZeroPrice);
     }
@@ -97,8 +182,11 @@ pub fn check_offer(request: &OfferRequest, offer: &Offer) -> Result<(), OfferRej
             got: offer.quantity.amount,
         });
     }
-    if offer.sku.is_empty() || offer.sku.len() > MAX_SKU_BYTES {
+    if !is_sku(&offer.sku) {
         return Err(OfferRejection::BadSku);
+    }
+    if !declared(&offer.sku) {
+        return Err(OfferRejection::UndeclaredSku);
     }
     if offer.title.trim().is_empty() || offer.title.chars().count() > MAX_TITLE_CHARS {
         return Err(OfferRejection::BadTitle);
@@ -188,9 +276,51 @@ mod tests {
         }
     }
 
+    fn check_offer(request: &OfferRequest, offer: &Offer) -> Result<(), OfferRejection> {
+        super::check_offer(request, offer, &|sku| sku == "YOG")
+    }
+
     #[test]
     fn a_well_formed_offer_passes() {
         assert_eq!(check_offer(&request(), &offer()), Ok(()));
+    }
+
+    #[test]
+    fn a_sku_the_catalog_does_not_declare_is_refused_so_it_cannot_carry_data() {
+        let smuggled = Offer {
+            sku: "FR-69-organic-local".into(),
+            ..offer()
+        };
+        assert_eq!(
+            check_offer(&request(), &smuggled),
+            Err(OfferRejection::UndeclaredSku)
+        );
+        let odd = Offer {
+            sku: "YOG\n".into(),
+            ..offer()
+        };
+        assert_eq!(check_offer(&request(), &odd), Err(OfferRejection::BadSku));
+    }
+
+    #[test]
+    fn numbers_out_of_the_contract_ranges_are_named() {
+        let huge = Offer {
+            services: vec![Service::TakeBack {
+                credit_minor: u64::MAX,
+            }],
+            ..offer()
+        };
+        assert!(
+            check_ranges(&huge)
+                .unwrap_err()
+                .contains("take_back.credit")
+        );
+        let far = Offer {
+            delivery_days: 5_000,
+            ..offer()
+        };
+        assert!(check_ranges(&far).unwrap_err().contains("delivery_days"));
+        assert_eq!(check_ranges(&offer()), Ok(()));
     }
 
     #[test]

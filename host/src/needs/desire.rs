@@ -143,6 +143,7 @@ impl DesireRules {
                 household: household.id.clone(),
                 kind: NeedKind::Desire,
                 category: rule.category.clone(),
+                coarse_category: None,
                 quantity: rule.quantity,
                 earliest_day: now.day(),
                 latest_day: now.day().plus(2),

@@ -19,6 +19,12 @@ pub struct Need {
     pub kind: NeedKind,
     /// Taxonomy path.
     pub category: String,
+    /// The category without the detail a household may keep to itself (a
+    /// child's school level: `school/supplies` for
+    /// `school/supplies/primary`), sent to brands instead of `category`
+    /// without the household's consent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coarse_category: Option<String>,
     /// How much.
     pub quantity: Quantity,
     /// The first acceptable delivery day.

@@ -178,6 +178,7 @@ pub fn evaluate(
         household: household.id.clone(),
         kind: NeedKind::Replenishment,
         category: category.to_owned(),
+        coarse_category: None,
         quantity: Quantity { amount, unit },
         earliest_day: today,
         latest_day: stockout_day.max(today.plus(1)),

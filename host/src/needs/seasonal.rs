@@ -143,11 +143,24 @@ impl SeasonalRules {
                         Some(level) => rule.category.replace("{school_level}", level.as_str()),
                         None => rule.category.clone(),
                     };
+                    // Without the household's consent brands get the
+                    // category without the child's level.
+                    let coarse_category = (level.is_some()
+                        && rule.category.contains("{school_level}"))
+                    .then(|| {
+                        rule.category
+                            .split('/')
+                            .filter(|segment| !segment.contains("{school_level}"))
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    })
+                    .filter(|c| !c.is_empty() && is_category_path(c));
                     needs.push(Need {
                         id: need_id(&household.id, NeedKind::Seasonal, &category, &key),
                         household: household.id.clone(),
                         kind: NeedKind::Seasonal,
                         category,
+                        coarse_category,
                         quantity: rule.quantity,
                         earliest_day: today,
                         latest_day: deliver_by.max(today),

@@ -28,13 +28,20 @@ pub enum NeedRef {
     Need(Box<Need>),
 }
 
-/// A need and the decision taken on it, if any.
+/// A need and where it stands.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NeedView {
     /// The need, with why it was raised.
     pub need: Need,
-    /// The decision's id, once decided.
+    /// The latest decision's id, once decided.
     pub decision: Option<String>,
+    /// Whether it may still be decided: never decided, decided without any
+    /// acceptable offer, or its ask expired.
+    #[serde(default)]
+    pub open: bool,
+    /// Decisions taken on it so far.
+    #[serde(default)]
+    pub attempts: u32,
 }
 
 /// Everything stored about a household.
@@ -80,6 +87,7 @@ fn order_error(e: OrderError) -> PlatformError {
         }
         OrderError::WrongStatus { .. } => PlatformError::conflict("wrong_status", e.to_string()),
         OrderError::TooLate { .. } => PlatformError::conflict("too_late", e.to_string()),
+        OrderError::Expired { .. } => PlatformError::conflict("expired", e.to_string()),
     }
 }
 
@@ -125,7 +133,12 @@ impl Platform {
             .needs(id)
             .await?
             .into_iter()
-            .map(|(need, decision)| NeedView { need, decision })
+            .map(|(need, state)| NeedView {
+                need,
+                decision: state.latest,
+                open: state.open,
+                attempts: state.attempts,
+            })
             .collect())
     }
 
@@ -151,7 +164,7 @@ impl Platform {
             .chain(
                 known
                     .iter()
-                    .filter(|(_, d)| d.is_none())
+                    .filter(|(_, state)| state.open)
                     .map(|(n, _)| n.category.clone()),
             )
             .collect();
@@ -240,16 +253,24 @@ impl Platform {
                 *need
             }
         };
-        if let Some(existing) = self.store.decision_for_need(id, &need.id).await? {
+        let state = self.store.need_state(id, &need.id).await?;
+        if let Some(state) = &state
+            && !state.open
+        {
             return Err(PlatformError::conflict(
                 "duplicate_need",
-                format!("need {} was already decided ({existing})", need.id),
+                format!(
+                    "need {} was already decided ({})",
+                    need.id,
+                    state.latest.as_deref().unwrap_or("unknown")
+                ),
             ));
         }
+        let attempt = state.map_or(1, |s| s.attempts + 1);
         let now = self.now();
-        let decision = self
+        let pending = self
             .engine
-            .decide(&household, &need, now)
+            .decide_attempt(&household, &need, now, attempt)
             .await
             .map_err(|e| match e {
                 DecisionError::Household(e) => household_error(e),
@@ -261,6 +282,7 @@ impl Platform {
                 }
                 DecisionError::Order(e) => order_error(e),
             })?;
+        let decision = &pending.decision;
         let record = AuditRecord {
             at: now,
             actor: self.actor(actor),
@@ -274,16 +296,19 @@ impl Platform {
                 "price_paid_minor": decision.placement.order.as_ref().map(|o| o.price_paid_minor),
             }),
         };
-        let (stored, json) = match PreparedDecision::new(&decision, record) {
+        let sightings = pending.k_sightings();
+        let (stored, json) = match PreparedDecision::new(decision, record) {
             Ok(prepared) => {
+                let prepared = prepared.with_sightings(sightings);
                 let json = prepared.json().to_owned();
                 (self.store.commit_decision(prepared).await, json)
             }
             Err(e) => (Err(BatchError::Store(e.to_string())), String::new()),
         };
         if let Err(e) = stored {
-            // Not stored, so not taken: the order leaves the book too.
-            self.engine.orders().discard(&household.id, &need.id);
+            // Not stored, so not taken: dropping `pending` takes its order
+            // out of the book again, and nothing else was applied.
+            drop(pending);
             return Err(match e {
                 BatchError::Duplicate => PlatformError::conflict(
                     "duplicate_need",
@@ -294,7 +319,7 @@ impl Platform {
                 }
             });
         }
-        Ok((decision, json))
+        Ok((pending.confirm(), json))
     }
 
     /// The household's decisions, newest first.
@@ -337,7 +362,7 @@ impl Platform {
                 "order.approved",
             ),
             OrderAction::Decline => (
-                book.decline(&household.id, order_id),
+                book.decline(&household.id, order_id, now),
                 false,
                 "order.declined",
             ),
@@ -398,27 +423,48 @@ impl Platform {
         Ok(())
     }
 
-    /// Dispatches every placed order whose cancel window has closed.
+    /// Dispatches every placed order whose cancel window has closed (the
+    /// winning brand learns of it now, and only now), and expires every ask
+    /// nobody answered in time (its need is free again).
     pub async fn dispatch_due(&self) -> Result<usize, PlatformError> {
         let now = self.now();
         let dispatched = self.engine.orders().dispatch_due(now);
-        if dispatched.is_empty() {
+        let expired = self.engine.orders().expire_due(now);
+        if dispatched.is_empty() && expired.is_empty() {
             return Ok(0);
         }
         let mut tx = self.store.begin().await?;
         for order in &dispatched {
             tx.upsert_order(order, true, now).await?;
         }
-        tx.audit(
-            now,
-            "system",
-            "orders.dispatched",
-            "orders",
-            &json!({"orders": dispatched.iter().map(|o| &o.id).collect::<Vec<_>>()}),
-        )
-        .await?;
+        for order in &expired {
+            tx.upsert_order(order, false, now).await?;
+        }
+        if !dispatched.is_empty() {
+            tx.audit(
+                now,
+                "system",
+                "orders.dispatched",
+                "orders",
+                &json!({"orders": dispatched.iter().map(|o| &o.id).collect::<Vec<_>>()}),
+            )
+            .await?;
+        }
+        if !expired.is_empty() {
+            tx.audit(
+                now,
+                "system",
+                "orders.expired",
+                "orders",
+                &json!({"orders": expired.iter().map(|o| &o.id).collect::<Vec<_>>()}),
+            )
+            .await?;
+        }
         tx.commit().await?;
-        Ok(dispatched.len())
+        for order in &dispatched {
+            self.engine.reports().notify_final(order, now.day());
+        }
+        Ok(dispatched.len() + expired.len())
     }
 
     /// One cycle of the timer: dispatches due orders, then for every
@@ -431,7 +477,7 @@ impl Platform {
         for id in self.household_ids() {
             self.evaluate_needs(&id, &system).await?;
             for view in self.needs(&id).await? {
-                if view.decision.is_some() {
+                if !view.open {
                     continue;
                 }
                 match self

@@ -35,7 +35,7 @@ use crate::decision::{DecisionConfig, DecisionEngine};
 use crate::household::{Household, HouseholdId};
 use crate::needs::NeedsEngine;
 use crate::reports::Pseudonymiser;
-use crate::runtime::{Limits, LoadError, Runtime};
+use crate::runtime::{CompileWorker, Limits, LoadError, Runtime};
 use crate::store::tokens::{Principal, new_token};
 use crate::store::{Store, StoreError};
 use crate::time::Timestamp;
@@ -52,6 +52,12 @@ pub struct PlatformConfig {
     pub limits: Limits,
     /// The decision core's settings.
     pub decision: DecisionConfig,
+    /// Where uploaded components are compiled: `vitrine serve` compiles in
+    /// a bounded child process (see `runtime::compile`); the default
+    /// compiles in-process, for embedders and tests that only upload
+    /// components they trust.
+    #[serde(skip)]
+    pub compile_worker: CompileWorker,
 }
 
 impl Default for PlatformConfig {
@@ -61,6 +67,7 @@ impl Default for PlatformConfig {
             artifact_dir: None,
             limits: Limits::default(),
             decision: DecisionConfig::default(),
+            compile_worker: CompileWorker::InProcess,
         }
     }
 }
@@ -154,9 +161,26 @@ impl Platform {
             .artifact_dir
             .clone()
             .unwrap_or_else(|| config.db.with_extension("artifacts"));
-        let runtime = Runtime::with_cache(config.limits.clone(), artifacts)
-            .map_err(|e| PlatformError::invalid("runtime", e.to_string()))?;
-        let engine = DecisionEngine::new(config.decision, Pseudonymiser::new(pseudonyms));
+        let runtime = Runtime::build_with(
+            config.limits.clone(),
+            crate::runtime::Tuning::default(),
+            Some(artifacts),
+            config.compile_worker.clone(),
+        )
+        .map_err(|e| PlatformError::invalid("runtime", e.to_string()))?;
+        let k_salt = store
+            .setting_or_init("k_anonymity_salt", || {
+                hex::encode(rand::random::<[u8; 16]>())
+            })
+            .await?;
+        let k_salt: [u8; 16] = hex::decode(&k_salt)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| {
+                StoreError::Corrupt("the k-anonymity salt is not 16 bytes of hex".into())
+            })?;
+        let engine =
+            DecisionEngine::with_k_salt(config.decision, Pseudonymiser::new(pseudonyms), k_salt);
         if let Some(policy) = store.policy().await? {
             engine
                 .set_policy(policy)
@@ -224,16 +248,21 @@ impl Platform {
             .unwrap_or_else(|p| p.into_inner())
             .extend(stored.into_iter().map(|h| (h.id.0.clone(), Arc::new(h))));
         let today = self.now().day();
+        let registry = self.engine.k_anonymity();
+        for (key, hash, day) in self
+            .store
+            .k_sightings_since(today.plus(-registry.window_days()))
+            .await?
+        {
+            registry.observe(&key, &hash, day);
+        }
         for order in self.store.all_orders().await? {
             self.engine.orders().restore(order, today);
         }
         for d in self.store.all_decisions().await? {
-            self.engine.reports().record(
-                d.day,
-                &d.household,
-                &d.auction,
-                d.placement.order.as_ref(),
-            );
+            self.engine
+                .reports()
+                .record(d.day, &d.household, &d.auction);
         }
         for r in self.store.all_reports().await? {
             self.engine

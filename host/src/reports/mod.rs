@@ -129,14 +129,9 @@ impl BrandReports {
         &self.pseudonyms
     }
 
-    /// Counts an auction and, if an order was created, notifies the winner.
-    pub fn record(
-        &self,
-        day: Day,
-        household: &HouseholdId,
-        auction: &AuctionResult,
-        order: Option<&Order>,
-    ) {
+    /// Counts an auction in its brands' reports.
+    pub fn record(&self, day: Day, household: &HouseholdId, auction: &AuctionResult) {
+        let _ = household;
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let winner = auction.winner().map(|w| w.brand.clone());
         for bidder in &auction.bidders {
@@ -160,23 +155,31 @@ impl BrandReports {
             };
             *counts.cells.entry(cell).or_default() += 1;
         }
-        if let (Some(order), Some(w)) = (order, auction.winner()) {
-            let notice = WinNotice {
-                brand: w.brand.clone(),
-                household_pseudonym: self.pseudonyms.pseudonym(&w.brand, household),
-                order_id: order.id.clone(),
-                category: order.category.clone(),
-                sku: order.sku.clone(),
-                price_paid_minor: order.price_paid_minor,
-                status: order.status,
-                day,
-            };
-            let kept = state.notices.entry(w.brand.clone()).or_default();
-            if kept.len() == NOTICES_KEPT_PER_BRAND {
-                kept.pop_front();
-            }
-            kept.push_back(notice);
+    }
+
+    /// Tells the winning brand of an order that has become final (placed
+    /// and past its cancel window): the only orders a brand ever learns of.
+    /// Asks, declines, cancellations and expired asks are never notified.
+    pub fn notify_final(&self, order: &Order, day: Day) {
+        if order.status != OrderStatus::Dispatched {
+            return;
         }
+        let notice = WinNotice {
+            brand: order.brand.clone(),
+            household_pseudonym: self.pseudonyms.pseudonym(&order.brand, &order.household),
+            order_id: order.id.clone(),
+            category: order.category.clone(),
+            sku: order.sku.clone(),
+            price_paid_minor: order.price_paid_minor,
+            status: order.status,
+            day,
+        };
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let kept = state.notices.entry(order.brand.clone()).or_default();
+        if kept.len() == NOTICES_KEPT_PER_BRAND {
+            kept.pop_front();
+        }
+        kept.push_back(notice);
     }
 
     /// The win notices of `brand`, oldest first: the last
@@ -279,79 +282,37 @@ mod tests {
         assert!(reports.report("dairy", day, -1.0).is_err());
     }
 
+    fn order(n: usize, status: OrderStatus) -> Order {
+        use crate::model::NeedKind;
+        use crate::time::Timestamp;
+        let day = Day(100);
+        Order {
+            id: format!("ord-{n}"),
+            household: HouseholdId("hh".into()),
+            need_id: format!("need-{n}"),
+            need_kind: NeedKind::Replenishment,
+            category: "food/dairy/yogurt".into(),
+            brand: "dairy".into(),
+            sku: "YOG".into(),
+            offer_price_minor: 400,
+            credits_minor: 0,
+            price_paid_minor: 400,
+            mandate: None,
+            status,
+            approved_by_household: false,
+            created_at: Timestamp::at(day, 9),
+            cancel_until: Timestamp::at(day, 9),
+            ask_expires_at: None,
+            delivery_day: day.plus(1),
+        }
+    }
+
     #[test]
     fn only_the_most_recent_win_notices_are_kept_per_brand() {
-        use crate::auction::{PricingRule, ScoreBreakdown, ScoredOffer, Settlement};
-        use crate::mandate::OrderStatus;
-        use crate::model::{NeedKind, Offer, OfferKind, Quantity, Unit};
-        use crate::time::Timestamp;
-
         let reports =
             BrandReports::with_seed(Pseudonymiser::new([1; 32]), PrivacyConfig::default(), 5);
-        let offer = Offer {
-            sku: "YOG".into(),
-            title: "Yogurt".into(),
-            kind: OfferKind::Purchase,
-            quantity: Quantity {
-                amount: 8,
-                unit: Unit::Piece,
-            },
-            price_minor: 400,
-            currency: "EUR".into(),
-            delivery_days: 1,
-            services: vec![],
-            labels: vec![],
-            carbon_grams: None,
-            message: None,
-        };
-        let auction = AuctionResult {
-            scored: vec![ScoredOffer {
-                brand: "dairy".into(),
-                offer,
-                breakdown: ScoreBreakdown {
-                    services: Default::default(),
-                    labels: Default::default(),
-                    affinity: 0,
-                    delay_penalty: 0,
-                    carbon_cost: 0,
-                    value: 0,
-                    price_minor: 400,
-                    price_weight: 1.0,
-                    score: -400.0,
-                },
-            }],
-            settlement: Some(Settlement {
-                winner: 0,
-                runner_up: None,
-                rule: PricingRule::SecondScore,
-                offer_price_minor: 400,
-                price_paid_minor: 400,
-                capped: false,
-            }),
-            bidders: vec![],
-            elapsed_us: 0,
-        };
-        let household = HouseholdId("hh".into());
-        let day = Day(100);
         for n in 0..NOTICES_KEPT_PER_BRAND + 5 {
-            let order = Order {
-                id: format!("ord-{n}"),
-                household: household.clone(),
-                need_id: format!("need-{n}"),
-                need_kind: NeedKind::Replenishment,
-                category: "food/dairy/yogurt".into(),
-                brand: "dairy".into(),
-                sku: "YOG".into(),
-                offer_price_minor: 400,
-                price_paid_minor: 400,
-                mandate: None,
-                status: OrderStatus::Placed,
-                approved_by_household: false,
-                created_at: Timestamp::at(day, 9),
-                cancel_until: Timestamp::at(day, 9),
-                delivery_day: day.plus(1),
-            };
-            reports.record(day, &household, &auction, Some(&order));
+            reports.notify_final(&order(n, OrderStatus::Dispatched), Day(101));
         }
         let notices = reports.notices("dairy");
         assert_eq!(notices.len(), NOTICES_KEPT_PER_BRAND);
@@ -360,6 +321,25 @@ mod tests {
             notices.last().unwrap().order_id,
             format!("ord-{}", NOTICES_KEPT_PER_BRAND + 4)
         );
+    }
+
+    #[test]
+    fn a_brand_is_never_told_of_an_order_that_is_not_final() {
+        let reports =
+            BrandReports::with_seed(Pseudonymiser::new([1; 32]), PrivacyConfig::default(), 5);
+        for (n, status) in [
+            OrderStatus::AwaitingApproval,
+            OrderStatus::Placed,
+            OrderStatus::Declined,
+            OrderStatus::Cancelled,
+            OrderStatus::Expired,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            reports.notify_final(&order(n, status), Day(101));
+        }
+        assert!(reports.notices("dairy").is_empty());
     }
 
     #[test]

@@ -73,15 +73,20 @@ impl ArtifactCache {
     /// Saves `component` under `sha256`. Failures are logged, not returned:
     /// the cache only ever saves time.
     pub fn store(&self, sha256: &str, component: &Component) {
-        let result = component
-            .serialize()
-            .map_err(|e| io::Error::other(format!("{e:#}")))
-            .and_then(|bytes| {
-                let path = self.path(sha256);
-                let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-                std::fs::write(&tmp, bytes)?;
-                std::fs::rename(&tmp, &path)
-            });
+        match component.serialize() {
+            Ok(bytes) => self.store_bytes(sha256, &bytes),
+            Err(e) => {
+                tracing::warn!(dir = %self.dir.display(), error = %e, "could not serialise a compiled plugin");
+            }
+        }
+    }
+
+    /// Saves an artifact this engine's compile worker produced under
+    /// `sha256` (see `runtime::compile`).
+    pub(crate) fn store_bytes(&self, sha256: &str, bytes: &[u8]) {
+        let path = self.path(sha256);
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path));
         if let Err(e) = result {
             tracing::warn!(dir = %self.dir.display(), error = %e, "could not cache a compiled plugin");
         }

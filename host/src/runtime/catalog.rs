@@ -5,7 +5,8 @@
 //! load and shared by every call of the plugin; a call can only read it.
 //! JSON form (`--catalog FILE`, documented in `docs/FORMATS.md`): one object
 //! whose values are strings, numbers or booleans (numbers and booleans are
-//! stored as their JSON text).
+//! stored as their JSON text). Keys `sku.<SKU>` declare the SKUs the
+//! brand's offers may carry.
 
 use std::collections::HashMap;
 
@@ -88,6 +89,11 @@ impl Catalog {
             if key.is_empty() || key.len() > MAX_KEY_BYTES {
                 return Err(CatalogError::BadKey(key));
             }
+            if let Some(sku) = key.strip_prefix(SKU_PREFIX)
+                && !crate::model::is_sku(sku)
+            {
+                return Err(CatalogError::BadKey(key));
+            }
             catalog.bytes += key.len() + value.len();
             if catalog.bytes > limit_bytes {
                 return Err(CatalogError::TooLarge {
@@ -119,29 +125,59 @@ impl Catalog {
     pub fn size_bytes(&self) -> usize {
         self.bytes
     }
+
+    /// Whether the catalog declares `sku` (a key `sku.<SKU>`). An offer may
+    /// only carry a SKU its brand's catalog declares, so that a SKU names a
+    /// product and cannot smuggle data (see `model::check_offer`).
+    pub fn declares_sku(&self, sku: &str) -> bool {
+        self.entries.contains_key(&format!("{SKU_PREFIX}{sku}"))
+    }
+
+    /// The SKUs the catalog declares.
+    pub fn declared_skus(&self) -> impl Iterator<Item = &str> {
+        self.entries
+            .keys()
+            .filter_map(|k| k.strip_prefix(SKU_PREFIX))
+    }
+}
+
+/// The prefix of catalog keys that declare a SKU: `"sku.YOG-JAR": "..."`
+/// (the value is free, a description for the brand's own use).
+pub const SKU_PREFIX: &str = "sku.";
+
+/// A call's access to its plugin's catalog: the catalog, and the count of
+/// bytes copied through `catalog.get` (the key in, the value out), which
+/// the call's host-work meter charges to the plugin's fuel.
+pub struct CatalogAccess<'a> {
+    /// The plugin's catalog.
+    pub catalog: &'a Catalog,
+    /// Bytes copied so far in this call.
+    pub bytes: &'a mut u64,
 }
 
 /// What a call's store needs to serve the catalog.
 pub trait HasCatalog {
-    /// The plugin's catalog.
-    fn catalog(&self) -> &Catalog;
+    /// The plugin's catalog and the call's byte counter.
+    fn catalog_access(&mut self) -> CatalogAccess<'_>;
 }
 
 struct CatalogData;
 
 impl HasData for CatalogData {
-    type Data<'a> = &'a Catalog;
+    type Data<'a> = CatalogAccess<'a>;
 }
 
-impl v0_1::CatalogHost for &Catalog {
+impl v0_1::CatalogHost for CatalogAccess<'_> {
     fn get(&mut self, key: String) -> Option<String> {
-        Catalog::get(self, &key).map(str::to_owned)
+        let value = self.catalog.get(&key);
+        *self.bytes += (key.len() + value.map_or(0, str::len)) as u64;
+        value.map(str::to_owned)
     }
 }
 
 /// Adds `vitrine:brand/catalog` to `linker`.
 pub fn add_to_linker<T: HasCatalog + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
-    v0_1::add_catalog::<T, CatalogData>(linker, |state| state.catalog())
+    v0_1::add_catalog::<T, CatalogData>(linker, |state| state.catalog_access())
 }
 
 #[cfg(test)]

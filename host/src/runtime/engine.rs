@@ -30,15 +30,10 @@ use wasmtime::{
 use super::error::LoadError;
 use super::limits::Limits;
 
-/// How many memories and tables one plugin component may define. A Rust
-/// plugin has one memory and two tables (its own and the adapter's).
-const MEMORIES_PER_COMPONENT: u32 = 2;
-const TABLES_PER_COMPONENT: u32 = 8;
-
 /// How the engine is tuned: performance knobs that change no behaviour a
 /// plugin can observe. The defaults are the fastest configuration measured on
 /// our reference machine (see docs/BENCHMARKS.md, "Where the time goes").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tuning {
     /// Bytes at the start of each linear memory that are reset in place
     /// (only the pages the plugin dirtied, found with Linux's `PAGEMAP_SCAN`)
@@ -77,12 +72,12 @@ pub fn build_engine(limits: &Limits, tuning: &Tuning) -> Result<Engine, LoadErro
     let slots = limits.concurrent_calls;
     pool.total_component_instances(slots)
         .total_core_instances(slots.saturating_mul(4))
-        .total_memories(slots.saturating_mul(MEMORIES_PER_COMPONENT))
+        .total_memories(slots.saturating_mul(limits.memories_per_component))
         .total_tables(slots.saturating_mul(4))
         .total_stacks(0)
         .max_core_instances_per_component(limits.core_instances_per_component)
-        .max_memories_per_component(MEMORIES_PER_COMPONENT)
-        .max_tables_per_component(TABLES_PER_COMPONENT)
+        .max_memories_per_component(limits.memories_per_component)
+        .max_tables_per_component(limits.tables_per_component)
         .max_memory_size(limits.memory_bytes)
         .table_elements(limits.table_elements)
         .max_unused_warm_slots(tuning.max_unused_warm_slots.min(slots))
@@ -104,7 +99,9 @@ pub fn build_engine(limits: &Limits, tuning: &Tuning) -> Result<Engine, LoadErro
         .cranelift_opt_level(OptLevel::Speed)
         .parallel_compilation(true)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-    Engine::new(&config).map_err(|e| LoadError::Engine(format!("{e:#}")))
+    Engine::new(&config).map_err(|e| LoadError::Engine {
+        detail: format!("{e:#}"),
+    })
 }
 
 /// A key that changes whenever a precompiled artifact would stop being valid

@@ -1,6 +1,8 @@
 //! The runtime's typed errors: why a plugin could not be loaded, and why one
 //! call produced no offers. A caller can always tell a timeout from a trap from
-//! invalid output; every variant serialises to JSON with a stable `error` code.
+//! invalid output; every variant serialises to a JSON object with a stable
+//! `error` code beside its fields (no variant carries a bare string, so every
+//! one of them can be serialised that way: a test serialises each).
 
 use serde::{Deserialize, Serialize};
 
@@ -32,8 +34,35 @@ pub enum LoadError {
     )]
     CoreModule,
     /// The component failed to validate or compile.
-    #[error("the component is malformed: {0}")]
-    Malformed(String),
+    #[error("the component is malformed: {detail}")]
+    Malformed {
+        /// wasmtime's explanation.
+        detail: String,
+    },
+    /// The component is well formed but needs more than a per-component
+    /// limit allows (core instances, memories, tables).
+    #[error(
+        "the component needs {found} {limit}; the limit is {max} (an operator limit: see `vitrine plugin check` for all of them)"
+    )]
+    LimitExceeded {
+        /// Which limit, as named in the limits table.
+        limit: String,
+        /// What the component needs.
+        found: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// Compiling the component took more CPU time or memory than the
+    /// compile bounds allow.
+    #[error(
+        "compiling the component exceeded its {resource} bound of {bound}; the component is refused"
+    )]
+    CompileBudget {
+        /// `cpu` or `memory`.
+        resource: String,
+        /// The bound, in words (`60 s of CPU`, `2048 MiB`).
+        bound: String,
+    },
     /// The component does not export the brand interface.
     #[error(
         "missing export `{expected}`: a plugin must target world `brand` of package \
@@ -77,17 +106,30 @@ pub enum LoadError {
         detail: String,
     },
     /// `describe` failed when the host called it at load.
-    #[error("calling `describe` failed: {0}")]
-    Describe(Box<CallError>),
+    #[error("calling `describe` failed: {call}")]
+    Describe {
+        /// How the call failed.
+        call: Box<CallError>,
+    },
     /// `describe` answered something unusable.
-    #[error("`describe` answered an invalid description: {0}")]
-    BadDescription(String),
+    #[error("`describe` answered an invalid description: {detail}")]
+    BadDescription {
+        /// What is wrong with it.
+        detail: String,
+    },
     /// The catalog could not be used.
-    #[error("catalog: {0}")]
-    Catalog(String),
-    /// The engine could not be built (an invalid configuration).
-    #[error("engine configuration: {0}")]
-    Engine(String),
+    #[error("catalog: {detail}")]
+    Catalog {
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The engine could not be built (an invalid configuration), or the
+    /// compile worker could not run.
+    #[error("engine configuration: {detail}")]
+    Engine {
+        /// What failed.
+        detail: String,
+    },
 }
 
 /// Why one call produced no offers.
@@ -129,21 +171,31 @@ pub enum CallError {
         /// What it tried.
         capability: String,
     },
-    /// The answer broke the output limits; nothing of it was kept.
-    #[error("invalid output: {0}")]
-    InvalidOutput(String),
+    /// The answer broke the output limits or the contract's ranges;
+    /// nothing of it was kept.
+    #[error("invalid output: {reason}")]
+    InvalidOutput {
+        /// Which limit or range, and by how much.
+        reason: String,
+    },
     /// The plugin's own `bid-error`.
     #[error("plugin error: {0}")]
     PluginError(BidError),
     /// The request was refused before reaching the plugin.
-    #[error("invalid input: {0}")]
-    InvalidInput(String),
+    #[error("invalid input: {reason}")]
+    InvalidInput {
+        /// What is wrong with the request.
+        reason: String,
+    },
     /// No instance slot became free before the deadline.
     #[error("overloaded: no sandbox slot was free before the deadline")]
     Overloaded,
     /// Instantiation failed for another reason.
-    #[error("instantiation failed: {0}")]
-    Instantiation(String),
+    #[error("instantiation failed: {detail}")]
+    Instantiation {
+        /// wasmtime's explanation.
+        detail: String,
+    },
     /// Not called: the plugin's last calls all failed, so it is suspended
     /// for a while (see `runtime::health`).
     #[error(
@@ -166,11 +218,11 @@ impl CallError {
             CallError::MemoryLimit { .. } => "memory_limit",
             CallError::Trap { .. } => "trap",
             CallError::Denied { .. } => "denied",
-            CallError::InvalidOutput(_) => "invalid_output",
+            CallError::InvalidOutput { .. } => "invalid_output",
             CallError::PluginError(_) => "plugin_error",
-            CallError::InvalidInput(_) => "invalid_input",
+            CallError::InvalidInput { .. } => "invalid_input",
             CallError::Overloaded => "overloaded",
-            CallError::Instantiation(_) => "instantiation",
+            CallError::Instantiation { .. } => "instantiation",
             CallError::Suspended { .. } => "suspended",
         }
     }
@@ -184,15 +236,17 @@ impl LoadError {
             LoadError::Empty => "empty",
             LoadError::NotWasm => "not_wasm",
             LoadError::CoreModule => "core_module",
-            LoadError::Malformed(_) => "malformed",
+            LoadError::Malformed { .. } => "malformed",
+            LoadError::LimitExceeded { .. } => "limit_exceeded",
+            LoadError::CompileBudget { .. } => "compile_budget",
             LoadError::MissingExport { .. } => "missing_export",
             LoadError::UnsupportedVersion { .. } => "unsupported_version",
             LoadError::ForbiddenImport { .. } => "forbidden_import",
             LoadError::Mismatch { .. } => "mismatch",
-            LoadError::Describe(_) => "describe_failed",
-            LoadError::BadDescription(_) => "bad_description",
-            LoadError::Catalog(_) => "catalog",
-            LoadError::Engine(_) => "engine",
+            LoadError::Describe { .. } => "describe_failed",
+            LoadError::BadDescription { .. } => "bad_description",
+            LoadError::Catalog { .. } => "catalog",
+            LoadError::Engine { .. } => "engine",
         }
     }
 }

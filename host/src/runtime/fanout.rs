@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use super::error::CallError;
-use super::health::{Admitted, GiveUp};
+use super::health::Admitted;
 use super::plugin::Plugin;
 use super::report::CallReport;
 use crate::model::OfferRequest;
@@ -39,7 +39,7 @@ pub struct FanOutDeadlines {
 
 /// A call under way, or refused before it started (a suspended plugin).
 enum Pending {
-    Running(tokio::task::JoinHandle<CallReport>, GiveUp),
+    Running(tokio::task::JoinHandle<CallReport>),
     Refused(Box<CallReport>),
 }
 
@@ -53,13 +53,9 @@ pub async fn fan_out(calls: Vec<FanOutCall>, deadlines: FanOutDeadlines) -> Vec<
         .into_iter()
         .map(
             |FanOutCall { plugin, request }| match Admitted::ask(plugin) {
-                Ok(admitted) => {
-                    let give_up = admitted.give_up_handle();
-                    let handle = tokio::task::spawn_blocking(move || {
-                        admitted.call_until(&request, call_deadline)
-                    });
-                    Pending::Running(handle, give_up)
-                }
+                Ok(admitted) => Pending::Running(tokio::task::spawn_blocking(move || {
+                    admitted.call_until(&request, call_deadline)
+                })),
                 Err(suspended) => {
                     Pending::Refused(Box::new(CallReport::refused(suspended, started.elapsed())))
                 }
@@ -72,8 +68,8 @@ pub async fn fan_out(calls: Vec<FanOutCall>, deadlines: FanOutDeadlines) -> Vec<
     let give_up = tokio::time::Instant::from_std(call_deadline + deadlines.tick);
     let mut reports = Vec::with_capacity(handles.len());
     for handle in handles {
-        let (handle, give_up_on) = match handle {
-            Pending::Running(handle, give_up_on) => (handle, give_up_on),
+        let handle = match handle {
+            Pending::Running(handle) => handle,
             Pending::Refused(refused) => {
                 reports.push(*refused);
                 continue;
@@ -88,15 +84,13 @@ pub async fn fan_out(calls: Vec<FanOutCall>, deadlines: FanOutDeadlines) -> Vec<
                 },
                 started.elapsed(),
             ),
-            Err(_) => {
-                give_up_on.timed_out();
-                CallReport::refused(
-                    CallError::Timeout {
-                        deadline_ms: deadlines.per_call.min(deadlines.overall).as_millis() as u64,
-                    },
-                    started.elapsed(),
-                )
-            }
+            // The call records its own verdict when it ends, within a tick.
+            Err(_) => CallReport::refused(
+                CallError::Timeout {
+                    deadline_ms: deadlines.per_call.min(deadlines.overall).as_millis() as u64,
+                },
+                started.elapsed(),
+            ),
         };
         reports.push(report);
     }

@@ -14,12 +14,16 @@
 //!
 //! A plugin's own bid error is an answer, not a failure. A call refused
 //! before the plugin ran (an invalid request, no free sandbox slot) says
-//! nothing about the plugin and counts neither way. The state belongs to
+//! nothing about the plugin and counts neither way; nor does a timeout of a
+//! call that had used under a quarter of its fuel: the plugin was starved
+//! of CPU by the host's load, not at fault. A call that answers but burned
+//! at least `heavy_fuel_percent` of its fuel counts like a failure: a
+//! plugin that keeps running near its budget is suspended like one that
+//! fails. The state belongs to
 //! one loaded version of the plugin: a new upload starts clean, a catalog
 //! or limits change keeps it.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -28,33 +32,55 @@ use super::error::CallError;
 use super::limits::Limits;
 use super::plugin::Plugin;
 use super::report::CallReport;
-use crate::model::{Offer, OfferRequest};
+use crate::model::OfferRequest;
 
 /// What a call's outcome says about the plugin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {
-    /// It answered (offers, none, or its own bid error).
+    /// It answered (offers, none, or its own bid error) within a
+    /// reasonable share of its budget.
     Answered,
-    /// It failed in a way that is its own doing.
+    /// It failed in a way that is its own doing, or answered only after
+    /// burning a heavy share of its fuel.
     Failed,
-    /// The call never tested it.
+    /// The call never tested it: refused before it ran, or starved of CPU
+    /// by the host's load (timed out having used little fuel).
     Untested,
 }
 
-fn verdict(outcome: &Result<Vec<Offer>, CallError>) -> Verdict {
-    match outcome {
+/// A timeout counts against the plugin only if it was working: it used at
+/// least this share, in percent, of its fuel, or of its deadline in CPU
+/// time. One that timed out having used less was starved of CPU by the
+/// host's load (other plugins, other decisions), which is not its doing: a
+/// well-behaved plugin that merely shares a loaded machine with a heavy one
+/// is never suspended for it.
+const TIMEOUT_BLAME_PERCENT: u64 = 25;
+
+fn verdict(report: &CallReport, limits: &Limits) -> Verdict {
+    let share = |percent: u64| {
+        report.fuel_used.saturating_mul(100) >= limits.fuel.saturating_mul(percent)
+            || report.cpu_time.as_micros().saturating_mul(100)
+                >= limits
+                    .deadline
+                    .as_micros()
+                    .saturating_mul(u128::from(percent))
+    };
+    let heavy = limits.heavy_fuel_percent > 0 && share(u64::from(limits.heavy_fuel_percent));
+    match &report.outcome {
+        Ok(_) | Err(CallError::PluginError(_)) if heavy => Verdict::Failed,
         Ok(_) | Err(CallError::PluginError(_)) => Verdict::Answered,
-        Err(CallError::InvalidInput(_) | CallError::Overloaded | CallError::Suspended { .. }) => {
-            Verdict::Untested
-        }
+        Err(
+            CallError::InvalidInput { .. } | CallError::Overloaded | CallError::Suspended { .. },
+        ) => Verdict::Untested,
+        Err(CallError::Timeout { .. }) if !share(TIMEOUT_BLAME_PERCENT) => Verdict::Untested,
         Err(
             CallError::Timeout { .. }
             | CallError::OutOfFuel { .. }
             | CallError::MemoryLimit { .. }
             | CallError::Trap { .. }
             | CallError::Denied { .. }
-            | CallError::InvalidOutput(_)
-            | CallError::Instantiation(_),
+            | CallError::InvalidOutput { .. }
+            | CallError::Instantiation { .. },
         ) => Verdict::Failed,
     }
 }
@@ -163,41 +189,17 @@ impl Health {
     }
 }
 
-/// A call the plugin's health let through. Running it records its outcome,
-/// once: whichever comes first of its end, the caller giving up on it
-/// (see [`Admitted::give_up_handle`]) or its being dropped without running
-/// (the host task failed), so a probe can never be left hanging.
+/// A call the plugin's health let through. Running it records its outcome
+/// (with the fuel it used, which tells a plugin that was working from one
+/// starved by the host's load); dropped without running (the host task
+/// failed), it records that the plugin was not tested, so a probe can never
+/// be left hanging. A caller that stops waiting for the call records
+/// nothing: the call ends within one epoch tick of its deadline and records
+/// itself.
 pub struct Admitted {
-    ticket: Arc<Ticket>,
-}
-
-struct Ticket {
     plugin: Plugin,
     probe: bool,
-    recorded: AtomicBool,
-}
-
-impl Ticket {
-    fn finish(&self, verdict: Verdict) {
-        if !self.recorded.swap(true, Ordering::AcqRel) {
-            let plugin = &self.plugin;
-            plugin
-                .health()
-                .record(plugin.limits(), self.probe, verdict, Instant::now());
-        }
-    }
-}
-
-/// Lets the caller waiting on an [`Admitted`] call record it as timed out
-/// when it stops waiting, so that the next call sees the failure at once
-/// rather than when the interrupted plugin finally returns.
-pub struct GiveUp(Arc<Ticket>);
-
-impl GiveUp {
-    /// Records the call as failed, unless it already ended.
-    pub fn timed_out(self) {
-        self.0.finish(Verdict::Failed);
-    }
+    recorded: bool,
 }
 
 impl Admitted {
@@ -206,30 +208,32 @@ impl Admitted {
     pub fn ask(plugin: Plugin) -> Result<Admitted, CallError> {
         let probe = plugin.health().admit(plugin.limits(), Instant::now())?;
         Ok(Admitted {
-            ticket: Arc::new(Ticket {
-                plugin,
-                probe,
-                recorded: AtomicBool::new(false),
-            }),
+            plugin,
+            probe,
+            recorded: false,
         })
     }
 
-    /// A handle for the caller that may stop waiting for the call.
-    pub fn give_up_handle(&self) -> GiveUp {
-        GiveUp(self.ticket.clone())
+    fn finish(&mut self, verdict: Verdict) {
+        if !std::mem::replace(&mut self.recorded, true) {
+            let plugin = &self.plugin;
+            plugin
+                .health()
+                .record(plugin.limits(), self.probe, verdict, Instant::now());
+        }
     }
 
     /// Runs the call (see [`Plugin::call_until`]) and records its outcome.
-    pub fn call_until(self, request: &OfferRequest, deadline: Instant) -> CallReport {
-        let report = self.ticket.plugin.call_until(request, deadline);
-        self.ticket.finish(verdict(&report.outcome));
+    pub fn call_until(mut self, request: &OfferRequest, deadline: Instant) -> CallReport {
+        let report = self.plugin.call_until(request, deadline);
+        self.finish(verdict(&report, self.plugin.limits()));
         report
     }
 }
 
 impl Drop for Admitted {
     fn drop(&mut self) {
-        self.ticket.finish(Verdict::Failed);
+        self.finish(Verdict::Untested);
     }
 }
 
@@ -357,18 +361,69 @@ mod tests {
         assert_eq!(health.admit(&limits, t0), Ok(false));
     }
 
+    fn report(outcome: Result<Vec<crate::model::Offer>, CallError>, fuel_used: u64) -> CallReport {
+        CallReport {
+            fuel_used,
+            ..CallReport::refused(CallError::Overloaded, Duration::ZERO)
+        }
+        .with_outcome(outcome)
+    }
+
     #[test]
     fn a_bid_error_is_an_answer_and_a_refused_request_tests_nothing() {
         use crate::model::BidError;
+        let limits = Limits::default();
+        let light = 20_000;
         assert_eq!(
-            verdict(&Err(CallError::PluginError(BidError::OutOfStock))),
+            verdict(
+                &report(Err(CallError::PluginError(BidError::OutOfStock)), light),
+                &limits
+            ),
             Verdict::Answered
         );
-        assert_eq!(verdict(&Ok(Vec::new())), Verdict::Answered);
-        assert_eq!(verdict(&Err(CallError::Overloaded)), Verdict::Untested);
         assert_eq!(
-            verdict(&Err(CallError::Timeout { deadline_ms: 50 })),
+            verdict(&report(Ok(Vec::new()), light), &limits),
+            Verdict::Answered
+        );
+        assert_eq!(
+            verdict(&report(Err(CallError::Overloaded), 0), &limits),
+            Verdict::Untested
+        );
+    }
+
+    #[test]
+    fn a_timeout_blames_a_plugin_that_was_working_not_one_starved_by_the_host() {
+        let limits = Limits::default();
+        let timeout = || Err(CallError::Timeout { deadline_ms: 50 });
+        assert_eq!(
+            verdict(&report(timeout(), 30_000), &limits),
+            Verdict::Untested,
+            "an honest plugin that never got the CPU"
+        );
+        assert_eq!(
+            verdict(&report(timeout(), limits.fuel / 2), &limits),
             Verdict::Failed
+        );
+    }
+
+    #[test]
+    fn an_answer_that_burns_half_the_fuel_counts_as_a_failure() {
+        let limits = Limits::default();
+        assert_eq!(
+            verdict(&report(Ok(Vec::new()), limits.fuel / 2), &limits),
+            Verdict::Failed
+        );
+        assert_eq!(
+            verdict(&report(Ok(Vec::new()), limits.fuel / 2 - 1), &limits),
+            Verdict::Answered
+        );
+        let off = Limits {
+            heavy_fuel_percent: 0,
+            ..Limits::default()
+        };
+        assert_eq!(
+            verdict(&report(Ok(Vec::new()), off.fuel), &off),
+            Verdict::Answered
         );
     }
 }

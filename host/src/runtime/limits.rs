@@ -19,6 +19,25 @@ pub struct Limits {
     /// per-buyer default: a household's decision must not wait on a brand.
     #[serde(with = "millis")]
     pub deadline: Duration,
+    /// Wall-clock deadline of the one `describe` call made at load. Default
+    /// 500 ms: it runs once per upload, never on the decision path, and the
+    /// first instance of a large interpreted plugin takes longer to set up.
+    #[serde(with = "millis")]
+    pub describe_deadline: Duration,
+    /// A call that answers but uses at least this share, in percent, of its
+    /// fuel or of its deadline in CPU time counts like a failed call towards
+    /// suspension (see `runtime::health`). Default 50: a pricing plugin uses
+    /// well under 1%, an interpreted one under 30%; one that keeps burning
+    /// half its budget slows every auction it enters. 0 turns it off.
+    pub heavy_fuel_percent: u8,
+    /// CPU time one compilation of an uploaded component may take, in
+    /// seconds. Default 60: a Rust plugin compiles in well under a second,
+    /// an 18 MB interpreted one in 10-30 s; a component built to make the
+    /// compiler work for minutes is refused instead of taking a core.
+    pub compile_cpu_secs: u32,
+    /// Memory one compilation may use (the compile worker's data segment),
+    /// in bytes. Default 2 GiB.
+    pub compile_memory_bytes: u64,
     /// How often the epoch advances; a looping plugin is interrupted at most
     /// one tick after its deadline. Default 1 ms.
     #[serde(with = "millis")]
@@ -31,6 +50,12 @@ pub struct Limits {
     pub table_elements: usize,
     /// Core instances per component. Default 16 (a Rust plugin has 3-5).
     pub core_instances_per_component: u32,
+    /// Linear memories defined per component. Default 2: a Rust plugin has
+    /// one, plus one for the WASI adapter in some toolchains.
+    pub memories_per_component: u32,
+    /// Tables defined per component. Default 8: a Rust plugin has two (its
+    /// own and the adapter's).
+    pub tables_per_component: u32,
     /// Wasm call-stack size. Default 512 KiB: deep recursion traps instead of
     /// taking the host thread with it.
     pub wasm_stack_bytes: usize,
@@ -51,8 +76,12 @@ pub struct Limits {
     /// Most offers accepted in one answer, whatever the request asks.
     /// Default 16.
     pub max_offers: u8,
-    /// Longest single string in an answer. Default 1 KiB; the contract's
-    /// stricter per-field lengths are checked per offer.
+    /// Longest single string in an answer, in bytes: the transport's bound.
+    /// Default 2 KiB. The contract limits texts in characters (Unicode
+    /// scalar values: a title 120, a message 280, see `model::validation`);
+    /// this bound must be at least 4 bytes per character of the longest
+    /// (1,120 bytes) so that a valid text is never refused for its
+    /// encoding.
     pub string_bytes: usize,
     /// Most services per offer. Default 16.
     pub services_per_offer: usize,
@@ -93,17 +122,23 @@ impl Default for Limits {
         Limits {
             fuel: 11_000_000,
             deadline: Duration::from_millis(50),
+            describe_deadline: Duration::from_millis(500),
+            heavy_fuel_percent: 50,
+            compile_cpu_secs: 60,
+            compile_memory_bytes: 2 << 30,
             epoch_tick: Duration::from_millis(1),
             memory_bytes: 64 << 20,
             table_elements: 10_000,
             core_instances_per_component: 16,
+            memories_per_component: 2,
+            tables_per_component: 8,
             wasm_stack_bytes: 512 << 10,
             component_bytes: 8 << 20,
             input_bytes: 128 << 10,
             output_bytes: 32 << 10,
             transfer_bytes: 128 << 10,
             max_offers: 16,
-            string_bytes: 1 << 10,
+            string_bytes: 2 << 10,
             services_per_offer: 16,
             labels_per_offer: 16,
             log_entries: 32,
@@ -203,6 +238,27 @@ impl Limits {
         if self.concurrent_calls == 0 {
             return fail("concurrent_calls", "must be at least 1");
         }
+        if self.string_bytes < 4 * crate::model::MAX_MESSAGE_CHARS {
+            return fail(
+                "string_bytes",
+                "must hold the longest text field at 4 bytes per character (1120 bytes)",
+            );
+        }
+        if self.describe_deadline < self.epoch_tick {
+            return fail("describe_deadline", "must be at least one epoch tick");
+        }
+        if self.heavy_fuel_percent > 100 {
+            return fail("heavy_fuel_percent", "is a percentage (0-100)");
+        }
+        if self.compile_cpu_secs == 0 {
+            return fail("compile_cpu_secs", "must be positive");
+        }
+        if self.compile_memory_bytes < (64 << 20) {
+            return fail("compile_memory_bytes", "must be at least 64 MiB");
+        }
+        if self.memories_per_component == 0 {
+            return fail("memories_per_component", "must be at least 1");
+        }
         if self.wasm_stack_bytes < (64 << 10) {
             return fail("wasm_stack_bytes", "must be at least 64 KiB");
         }
@@ -253,6 +309,30 @@ impl Limits {
                 "core instances",
                 self.core_instances_per_component.to_string(),
                 "per component",
+            ),
+            (
+                "memories",
+                self.memories_per_component.to_string(),
+                "linear memories per component",
+            ),
+            (
+                "tables",
+                self.tables_per_component.to_string(),
+                "tables per component",
+            ),
+            (
+                "compile",
+                format!(
+                    "{} s CPU / {} MiB",
+                    self.compile_cpu_secs,
+                    self.compile_memory_bytes >> 20
+                ),
+                "per upload, in a separate process",
+            ),
+            (
+                "describe deadline",
+                format!("{} ms", self.describe_deadline.as_millis()),
+                "the one describe call at load",
             ),
             (
                 "component size",

@@ -1,6 +1,10 @@
 //! `vitrine:brand/logging`: the plugin's diagnostics, captured per call and
-//! bounded. Entries past the limits are counted, not kept, so a plugin that
-//! logs in a loop costs the host nothing but its own fuel.
+//! bounded. Entries past the limits are counted, not kept; every byte a
+//! plugin passes to `log`, kept or not, is charged to its fuel by the
+//! call's host-work meter (see `runtime::metering`), so a plugin that logs
+//! in a loop runs out of fuel instead of making the host copy for it.
+//! Messages are normalised (`model::text`) before they are kept: a log line
+//! shown to a brand or an operator cannot carry control characters.
 
 use serde::{Deserialize, Serialize};
 use wasmtime::component::{HasData, Linker};
@@ -39,6 +43,9 @@ pub struct LogBuffer {
     pub entries: Vec<LogEntry>,
     /// Entries dropped because a limit was reached.
     pub dropped: usize,
+    /// Bytes the plugin passed to `log`, kept or dropped.
+    #[serde(skip)]
+    pub offered_bytes: u64,
     #[serde(skip)]
     bytes: usize,
     #[serde(skip)]
@@ -59,10 +66,12 @@ impl LogBuffer {
 
     /// Keeps the entry if it fits, otherwise counts it as dropped.
     pub fn push(&mut self, level: LogLevel, message: String) {
+        self.offered_bytes += message.len() as u64;
         if self.entries.len() >= self.max_entries || self.bytes + message.len() > self.max_bytes {
             self.dropped += 1;
             return;
         }
+        let message = crate::model::text::normalise(&message);
         self.bytes += message.len();
         self.entries.push(LogEntry { level, message });
     }

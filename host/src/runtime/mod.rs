@@ -9,6 +9,7 @@
 
 mod artifact_cache;
 pub mod catalog;
+pub mod compile;
 pub mod contract;
 mod engine;
 mod error;
@@ -16,6 +17,7 @@ mod fanout;
 mod health;
 pub mod limits;
 pub mod logging;
+pub mod metering;
 mod output;
 mod plugin;
 mod report;
@@ -30,11 +32,12 @@ use wasmtime::component::Linker;
 
 pub use artifact_cache::ArtifactCache;
 pub use catalog::{Catalog, CatalogError};
+pub use compile::{CompileStats, CompileWorker};
 pub use contract::{ContractVersion, SERVED_VERSIONS};
 pub use engine::{Tuning, engine_fingerprint};
 pub use error::{CallError, LoadError};
 pub use fanout::{FanOutCall, FanOutDeadlines, fan_out};
-pub use health::{Admitted, GiveUp, HealthStatus};
+pub use health::{Admitted, HealthStatus};
 pub use limits::{Limits, LimitsError, PluginLimits};
 pub use logging::{LogBuffer, LogEntry, LogLevel};
 pub use plugin::{CallPhases, Plugin, sha256_hex};
@@ -53,6 +56,8 @@ pub(crate) struct Shared {
     engine: Engine,
     linker: Linker<CallState>,
     limits: Limits,
+    tuning: Tuning,
+    worker: CompileWorker,
     cache: Option<ArtifactCache>,
     _ticker: EpochTicker,
 }
@@ -68,22 +73,35 @@ impl Runtime {
         Runtime::build(limits, Tuning::default(), Some(cache_dir.into()))
     }
 
-    /// A runtime with every setting explicit.
+    /// A runtime with every setting explicit, compiling in-process (for
+    /// trusted components only; see [`Runtime::build_with`]).
     pub fn build(
         limits: Limits,
         tuning: Tuning,
         cache_dir: Option<PathBuf>,
     ) -> Result<Runtime, LoadError> {
-        limits
-            .validate()
-            .map_err(|e| LoadError::Engine(e.to_string()))?;
+        Runtime::build_with(limits, tuning, cache_dir, CompileWorker::InProcess)
+    }
+
+    /// A runtime that compiles components with `worker`: a
+    /// [`CompileWorker::Subprocess`] bounds every compilation's CPU time and
+    /// memory (see [`compile`]), which a service loading components from
+    /// outside must use.
+    pub fn build_with(
+        limits: Limits,
+        tuning: Tuning,
+        cache_dir: Option<PathBuf>,
+        worker: CompileWorker,
+    ) -> Result<Runtime, LoadError> {
+        let engine_error = |detail: String| LoadError::Engine { detail };
+        limits.validate().map_err(|e| engine_error(e.to_string()))?;
         let engine = engine::build_engine(&limits, &tuning)?;
         let linker = sandbox::build_linker(&engine)
-            .map_err(|e| LoadError::Engine(format!("linking the host interfaces: {e:#}")))?;
+            .map_err(|e| engine_error(format!("linking the host interfaces: {e:#}")))?;
         let cache = cache_dir
             .map(|dir| {
                 ArtifactCache::open(&dir, &engine).map_err(|e| {
-                    LoadError::Engine(format!("opening the artifact cache {}: {e}", dir.display()))
+                    engine_error(format!("opening the artifact cache {}: {e}", dir.display()))
                 })
             })
             .transpose()?;
@@ -93,6 +111,8 @@ impl Runtime {
                 engine,
                 linker,
                 limits,
+                tuning,
+                worker,
                 cache,
                 _ticker: ticker,
             }),
@@ -107,8 +127,9 @@ impl Runtime {
 
     /// Parses a catalog under this runtime's size limit.
     pub fn parse_catalog(&self, json: &[u8]) -> Result<Catalog, LoadError> {
-        Catalog::from_json(json, self.shared.limits.catalog_bytes)
-            .map_err(|e| LoadError::Catalog(e.to_string()))
+        Catalog::from_json(json, self.shared.limits.catalog_bytes).map_err(|e| LoadError::Catalog {
+            detail: e.to_string(),
+        })
     }
 
     /// The limits every call runs under.

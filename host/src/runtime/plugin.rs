@@ -15,6 +15,7 @@ use wasmtime::component::Component;
 
 use super::Shared;
 use super::catalog::Catalog;
+use super::compile::{self, CompileStats};
 use super::contract::{self, ContractVersion, v0_1};
 use super::error::{CallError, LoadError};
 use super::health::{Health, HealthStatus};
@@ -43,6 +44,8 @@ struct Inner {
     /// Its record of failed calls (shared by its catalog and limits
     /// variants: the code is the same).
     health: Arc<Health>,
+    /// What compiling it cost.
+    compile: CompileStats,
 }
 
 impl std::fmt::Debug for Plugin {
@@ -72,7 +75,7 @@ impl Plugin {
     ) -> Result<Plugin, LoadError> {
         check_header(wasm, shared.limits.component_bytes)?;
         let sha256 = sha256_hex(wasm);
-        let component = compile(&shared, wasm, &sha256)?;
+        let (component, compile_stats) = compile_cached(&shared, wasm, &sha256)?;
         let version = contract::check_shape(&shared.engine, &component)?;
         let mismatch = |e: wasmtime::Error| LoadError::Mismatch {
             world_version: version.as_str().to_owned(),
@@ -100,11 +103,12 @@ impl Plugin {
                 },
                 catalog: Arc::new(catalog),
                 health: Arc::default(),
+                compile: compile_stats,
             }),
         };
         let info = plugin
             .describe()
-            .map_err(|e| LoadError::Describe(Box::new(e)))?;
+            .map_err(|e| LoadError::Describe { call: Box::new(e) })?;
         check_description(&info)?;
         Arc::get_mut(&mut plugin.inner)
             .expect("the plugin is not shared until loaded")
@@ -125,6 +129,11 @@ impl Plugin {
     /// The size of the component binary.
     pub fn size_bytes(&self) -> usize {
         self.inner.size_bytes
+    }
+
+    /// What compiling the component cost when it was loaded.
+    pub fn compile_stats(&self) -> CompileStats {
+        self.inner.compile
     }
 
     /// The contract version the plugin targets.
@@ -167,6 +176,7 @@ impl Plugin {
                 catalog,
                 limits,
                 health: self.inner.health.clone(),
+                compile: self.inner.compile,
             }),
         }
     }
@@ -190,10 +200,11 @@ impl Plugin {
             .any(|prefix| crate::model::category_is_under(category, prefix))
     }
 
-    /// Calls `describe` in a fresh sandbox.
+    /// Calls `describe` in a fresh sandbox, under the longer describe
+    /// deadline (it runs once, at load).
     pub fn describe(&self) -> Result<BrandInfo, CallError> {
-        let deadline = self.inner.limits.deadline;
-        let (result, _) = self.run(Instant::now() + deadline, |brand, store| {
+        let deadline = self.inner.limits.describe_deadline;
+        let (result, _) = self.run_within(deadline, Instant::now() + deadline, |brand, store| {
             brand.vitrine_brand_bidder().call_describe(store)
         });
         result.map(v0_1::brand_info_from_wit)
@@ -212,15 +223,22 @@ impl Plugin {
         let limits = &*self.inner.limits;
         let deadline = deadline.min(started + limits.deadline);
         if let Err(e) = request.validate() {
-            return CallReport::refused(CallError::InvalidInput(e.to_string()), started.elapsed());
+            return CallReport::refused(
+                CallError::InvalidInput {
+                    reason: e.to_string(),
+                },
+                started.elapsed(),
+            );
         }
         let size = output::request_bytes(request);
         if size > limits.input_bytes {
             return CallReport::refused(
-                CallError::InvalidInput(format!(
-                    "the request is {size} bytes; the limit is {}",
-                    limits.input_bytes
-                )),
+                CallError::InvalidInput {
+                    reason: format!(
+                        "the request is {size} bytes; the limit is {}",
+                        limits.input_bytes
+                    ),
+                },
                 started.elapsed(),
             );
         }
@@ -234,8 +252,14 @@ impl Plugin {
             Err(e) => Err(e),
             Ok(Err(bid_error)) => Err(CallError::PluginError(v0_1::bid_error_from_wit(bid_error))),
             Ok(Ok(offers)) => match output::check_answer(limits, request.max_offers, &offers) {
-                Err(why) => Err(CallError::InvalidOutput(why)),
-                Ok(()) => Ok(offers.into_iter().map(v0_1::offer_from_wit).collect()),
+                Err(reason) => Err(CallError::InvalidOutput { reason }),
+                Ok(()) => {
+                    let offers: Vec<_> = offers.into_iter().map(v0_1::offer_from_wit).collect();
+                    match offers.iter().try_for_each(crate::model::check_ranges) {
+                        Ok(()) => Ok(offers),
+                        Err(reason) => Err(CallError::InvalidOutput { reason }),
+                    }
+                }
             },
         };
         report.wall_time = started.elapsed();
@@ -249,13 +273,24 @@ impl Plugin {
         deadline: Instant,
         f: impl FnOnce(&v0_1::Brand, &mut Store<CallState>) -> wasmtime::Result<R>,
     ) -> (Result<R, CallError>, CallReport) {
+        self.run_within(self.inner.limits.deadline, deadline, f)
+    }
+
+    /// [`Plugin::run`] with `nominal` as the deadline reported on timeout.
+    fn run_within<R>(
+        &self,
+        nominal: Duration,
+        deadline: Instant,
+        f: impl FnOnce(&v0_1::Brand, &mut Store<CallState>) -> wasmtime::Result<R>,
+    ) -> (Result<R, CallError>, CallReport) {
         let started = Instant::now();
+        let cpu_started = cpu_time::ThreadTime::try_now().ok();
         let shared = &self.inner.shared;
         let limits = &*self.inner.limits;
         let remaining = deadline.saturating_duration_since(started);
         if remaining.is_zero() {
             let timeout = CallError::Timeout {
-                deadline_ms: limits.deadline.as_millis() as u64,
+                deadline_ms: nominal.as_millis() as u64,
             };
             return (
                 Err(timeout.clone()),
@@ -273,6 +308,7 @@ impl Plugin {
         store.set_hostcall_fuel(limits.transfer_bytes);
         store.set_epoch_deadline(limits.deadline_ticks(remaining));
         store.epoch_deadline_trap();
+        store.call_hook(super::metering::hook::<CallState>);
 
         let result = self
             .inner
@@ -283,12 +319,15 @@ impl Plugin {
         let result = result.map_err(|e| classify(&e, store.data(), limits, remaining));
         let state = store.into_data();
         let peak = state.limiter.peak_bytes as u64;
+        let host_fuel = state.host.charged;
         let (log, stdout, stderr) = state.into_diagnostics();
         let report = CallReport {
             outcome: Ok(Vec::new()),
-            fuel_used: limits.fuel - fuel_left,
+            fuel_used: limits.fuel.saturating_sub(fuel_left),
+            host_fuel,
             peak_memory_bytes: peak,
             wall_time: started.elapsed(),
+            cpu_time: cpu_started.map_or(Duration::ZERO, |t| t.elapsed()),
             log,
             stdout,
             stderr,
@@ -327,6 +366,7 @@ impl Plugin {
         store.set_hostcall_fuel(limits.transfer_bytes);
         store.set_epoch_deadline(limits.deadline_ticks(limits.deadline));
         store.epoch_deadline_trap();
+        store.call_hook(super::metering::hook::<CallState>);
         let t1 = Instant::now();
         let brand = self
             .inner
@@ -368,32 +408,51 @@ fn check_header(wasm: &[u8], limit: usize) -> Result<(), LoadError> {
         return Err(LoadError::CoreModule);
     }
     if wasm[..8] != COMPONENT_HEADER {
-        return Err(LoadError::Malformed(format!(
-            "unsupported binary version {:02x?}",
-            &wasm[4..8]
-        )));
+        return Err(LoadError::Malformed {
+            detail: format!("unsupported binary version {:02x?}", &wasm[4..8]),
+        });
     }
     Ok(())
 }
 
-fn compile(shared: &Shared, wasm: &[u8], sha256: &str) -> Result<Component, LoadError> {
+/// The compiled component: mapped from the artifact cache, or compiled
+/// (within the compile bounds, see `runtime::compile`) and cached.
+fn compile_cached(
+    shared: &Shared,
+    wasm: &[u8],
+    sha256: &str,
+) -> Result<(Component, CompileStats), LoadError> {
+    let started = Instant::now();
     if let Some(component) = shared
         .cache
         .as_ref()
         .and_then(|c| c.load(&shared.engine, sha256))
     {
-        return Ok(component);
+        let stats = CompileStats {
+            cached: true,
+            wall_ms: started.elapsed().as_millis() as u64,
+            ..CompileStats::default()
+        };
+        return Ok((component, stats));
     }
-    let component =
-        Component::new(&shared.engine, wasm).map_err(|e| LoadError::Malformed(format!("{e:#}")))?;
+    let (component, artifact, stats) = compile::compile(
+        &shared.engine,
+        &shared.limits,
+        &shared.tuning,
+        &shared.worker,
+        wasm,
+    )?;
     if let Some(cache) = &shared.cache {
-        cache.store(sha256, &component);
+        match artifact {
+            Some(bytes) => cache.store_bytes(sha256, &bytes),
+            None => cache.store(sha256, &component),
+        }
     }
-    Ok(component)
+    Ok((component, stats))
 }
 
 fn check_description(info: &BrandInfo) -> Result<(), LoadError> {
-    let bad = |why: String| Err(LoadError::BadDescription(why));
+    let bad = |detail: String| Err(LoadError::BadDescription { detail });
     if info.name.trim().is_empty() || info.name.chars().count() > 64 {
         return bad("name must be 1 to 64 characters".into());
     }

@@ -17,12 +17,19 @@ use crate::model::Offer;
 pub struct CallReport {
     /// The offers (already within the output limits), or why there are none.
     pub outcome: Result<Vec<Offer>, CallError>,
-    /// Instructions consumed (wasmtime fuel).
+    /// Fuel consumed: instructions, plus the host work charged to the
+    /// plugin (see `runtime::metering`).
     pub fuel_used: u64,
+    /// The part of `fuel_used` charged for host work.
+    pub host_fuel: u64,
     /// Largest total linear memory during the call, in bytes.
     pub peak_memory_bytes: u64,
     /// Wall-clock time from the start of the call to its result.
     pub wall_time: Duration,
+    /// CPU time the call's thread got (the plugin's instructions and the
+    /// host work it caused): tells a plugin that was working from one that
+    /// was starved of CPU by the host's load.
+    pub cpu_time: Duration,
     /// The plugin's log entries.
     pub log: LogBuffer,
     /// What the plugin printed (bounded).
@@ -37,12 +44,19 @@ impl CallReport {
         CallReport {
             outcome: Err(error),
             fuel_used: 0,
+            host_fuel: 0,
             peak_memory_bytes: 0,
             wall_time,
+            cpu_time: Duration::ZERO,
             log: LogBuffer::default(),
             stdout: String::new(),
             stderr: String::new(),
         }
+    }
+
+    /// The same measurements with another outcome.
+    pub fn with_outcome(self, outcome: Result<Vec<Offer>, CallError>) -> Self {
+        CallReport { outcome, ..self }
     }
 
     /// `offers`, or the error's stable code.
@@ -66,8 +80,10 @@ impl Serialize for CallReport {
             #[serde(skip_serializing_if = "Option::is_none")]
             message: Option<String>,
             fuel_used: u64,
+            host_fuel: u64,
             peak_memory_bytes: u64,
             wall_time_us: u64,
+            cpu_time_us: u64,
             log: &'a LogBuffer,
             stdout: &'a str,
             stderr: &'a str,
@@ -82,8 +98,10 @@ impl Serialize for CallReport {
             error: self.outcome.as_ref().err(),
             message: self.outcome.as_ref().err().map(ToString::to_string),
             fuel_used: self.fuel_used,
+            host_fuel: self.host_fuel,
             peak_memory_bytes: self.peak_memory_bytes,
             wall_time_us: self.wall_time.as_micros() as u64,
+            cpu_time_us: self.cpu_time.as_micros() as u64,
             log: &self.log,
             stdout: &self.stdout,
             stderr: &self.stderr,
@@ -122,11 +140,19 @@ pub fn classify(
     {
         return CallError::Overloaded;
     }
+    if error
+        .downcast_ref::<super::metering::HostWorkExhausted>()
+        .is_some()
+    {
+        return CallError::OutOfFuel { fuel: limits.fuel };
+    }
     if format!("{error:#}").contains(HOSTCALL_FUEL_EXHAUSTED) {
-        return CallError::InvalidOutput(format!(
-            "the plugin passed more than {} bytes to the host in one crossing",
-            limits.transfer_bytes
-        ));
+        return CallError::InvalidOutput {
+            reason: format!(
+                "the plugin passed more than {} bytes to the host in one crossing",
+                limits.transfer_bytes
+            ),
+        };
     }
     match error.downcast_ref::<wasmtime::Trap>() {
         Some(wasmtime::Trap::Interrupt) => CallError::Timeout {
@@ -163,10 +189,11 @@ pub fn panic_message(stderr: &str) -> Option<String> {
         }
         None => stderr.trim(),
     };
+    let message = crate::model::text::normalise(message);
     if message.is_empty() {
         return None;
     }
-    Some(message.chars().take(MAX_PANIC_CHARS).collect())
+    Some(crate::model::text::truncate_chars(&message, MAX_PANIC_CHARS).to_owned())
 }
 
 #[cfg(test)]

@@ -8,17 +8,21 @@ use std::sync::Arc;
 use wasmtime::component::{HasData, Linker};
 use wasmtime::{Engine, ResourceLimiter};
 
-use super::catalog::{self, Catalog, HasCatalog};
+use super::catalog::{self, Catalog, CatalogAccess, HasCatalog};
 use super::contract::v0_1;
 use super::limits::Limits;
 use super::logging::{self, HasLog, LogBuffer};
+use super::metering::{HostWork, Metered};
 use super::wasi_denied::{self, DeniedWasi};
 
 /// The store data of one call.
 pub struct CallState {
     wasi: DeniedWasi,
     catalog: Arc<Catalog>,
+    catalog_bytes: u64,
     log: LogBuffer,
+    /// Host work done for the plugin in this call (see `runtime::metering`).
+    pub host: HostWork,
     /// Memory and table accounting.
     pub limiter: CallLimiter,
 }
@@ -29,7 +33,9 @@ impl CallState {
         CallState {
             wasi: DeniedWasi::new(limits.stdio_bytes),
             catalog,
+            catalog_bytes: 0,
             log: LogBuffer::new(limits.log_entries, limits.log_bytes),
+            host: HostWork::default(),
             limiter: CallLimiter::new(limits),
         }
     }
@@ -54,8 +60,21 @@ impl wasmtime_wasi::WasiView for CallState {
 }
 
 impl HasCatalog for CallState {
-    fn catalog(&self) -> &Catalog {
-        &self.catalog
+    fn catalog_access(&mut self) -> CatalogAccess<'_> {
+        CatalogAccess {
+            catalog: &self.catalog,
+            bytes: &mut self.catalog_bytes,
+        }
+    }
+}
+
+impl Metered for CallState {
+    fn host_work(&mut self) -> &mut HostWork {
+        &mut self.host
+    }
+
+    fn bytes_copied(&self) -> u64 {
+        self.catalog_bytes + self.log.offered_bytes + self.wasi.stdio_bytes_written()
     }
 }
 

@@ -12,7 +12,7 @@
 //! | `wasi:cli/exit` | the call traps as `denied` |
 //! | `wasi:clocks/*` | a fixed instant (the Unix epoch) that never advances |
 //! | `wasi:clocks/monotonic-clock.subscribe-*` | the call traps as `denied`: a plugin may not wait |
-//! | `wasi:random/*` | a fixed byte sequence, the same in every call |
+//! | `wasi:random/*` | a fixed byte sequence, the same in every call, at most 4 KiB per call |
 //! | `wasi:filesystem/*`, `wasi:sockets/*`, anything else | not linked: refused at load (see `contract`) |
 //!
 //! With fixed clocks and fixed randomness a plugin can neither time anything
@@ -56,6 +56,7 @@ impl DeniedWasi {
             .secure_random(Deterministic::new(FIXED_RANDOM.to_vec()))
             .insecure_random(Deterministic::new(FIXED_RANDOM.to_vec()))
             .insecure_random_seed(0)
+            .max_random_size(MAX_RANDOM_BYTES)
             .allow_tcp(false)
             .allow_udp(false)
             .allow_ip_name_lookup(false)
@@ -77,7 +78,18 @@ impl DeniedWasi {
     pub fn stderr(&self) -> String {
         self.stderr.contents()
     }
+
+    /// Bytes written to stdout and stderr so far, kept or dropped (charged
+    /// to the plugin's fuel as host work).
+    pub fn stdio_bytes_written(&self) -> u64 {
+        self.stdout.written() + self.stderr.written()
+    }
 }
+
+/// The most random bytes one `get-random-bytes` call may ask for. Rust's
+/// `std` asks for 16 to seed its hash maps; a plugin asking for gigabytes
+/// would make the host allocate them.
+const MAX_RANDOM_BYTES: u64 = 4 << 10;
 
 impl DeniedWasi {
     /// The view the WASI bindings need; the call state's `WasiView`
@@ -199,6 +211,12 @@ struct BoundedBuffer {
     dropped: usize,
 }
 
+impl BoundedBuffer {
+    fn written(&self) -> u64 {
+        (self.data.len() + self.dropped) as u64
+    }
+}
+
 /// The most a guest may write in one `write` call; WASI requires a bound.
 const WRITE_PERMIT: usize = 64 << 10;
 
@@ -219,6 +237,13 @@ impl BoundedPipe {
         let kept = room.min(bytes.len());
         buffer.data.extend_from_slice(&bytes[..kept]);
         buffer.dropped += bytes.len() - kept;
+    }
+
+    fn written(&self) -> u64 {
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .written()
     }
 
     fn contents(&self) -> String {

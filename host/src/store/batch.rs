@@ -29,7 +29,11 @@ pub struct PreparedDecision {
     need_category: String,
     need_data: String,
     need_raised_at: i64,
+    /// The need stays open after this decision (no offer was found).
+    need_open: bool,
     order: Option<PreparedOrder>,
+    /// New k-anonymity sightings: (combination, household hash, day).
+    sightings: Vec<(String, String, i64)>,
     audit: AuditRecord,
 }
 
@@ -50,6 +54,15 @@ impl PreparedDecision {
         &self.data
     }
 
+    /// The k-anonymity sightings to store with the decision.
+    pub fn with_sightings(mut self, sightings: Vec<(String, String, crate::time::Day)>) -> Self {
+        self.sightings = sightings
+            .into_iter()
+            .map(|(key, hash, day)| (key, hash, i64::from(day.0)))
+            .collect();
+        self
+    }
+
     /// Serialises `decision` and its audit record.
     pub fn new(decision: &Decision, audit: AuditRecord) -> Result<PreparedDecision, StoreError> {
         let order = match &decision.placement.order {
@@ -57,11 +70,8 @@ impl PreparedDecision {
             Some(o) => Some(PreparedOrder {
                 id: o.id.clone(),
                 brand: o.brand.clone(),
-                status: serde_json::to_value(o.status)?
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-                price_paid: o.price_paid_minor as i64,
+                status: o.status.as_str().to_owned(),
+                price_paid: super::money_column(o.price_paid_minor)?,
                 mandate: o.mandate.clone(),
                 spends: o.status.spends(),
                 data: serde_json::to_string(o)?,
@@ -78,7 +88,10 @@ impl PreparedDecision {
             need_category: decision.need.category.clone(),
             need_data: serde_json::to_string(&decision.need)?,
             need_raised_at: decision.need.raised_at.0,
+            need_open: decision.placement.order.is_none()
+                && decision.placement.rule == crate::mandate::MandateRule::NoOffer,
             order,
+            sightings: Vec::new(),
             audit,
         })
     }
@@ -178,7 +191,7 @@ async fn write(store: &Store, rows: &[PreparedDecision]) -> Result<Vec<bool>, St
         return Ok(written);
     }
     let mut q = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO needs (id, household, kind, category, data, raised_at, decision) ",
+        "INSERT INTO needs (id, household, kind, category, data, raised_at, decision, open, attempts) ",
     );
     q.push_values(&kept, |mut b, r| {
         b.push_bind(&r.need_id)
@@ -187,9 +200,14 @@ async fn write(store: &Store, rows: &[PreparedDecision]) -> Result<Vec<bool>, St
             .push_bind(&r.need_category)
             .push_bind(&r.need_data)
             .push_bind(r.need_raised_at)
-            .push_bind(&r.id);
+            .push_bind(&r.id)
+            .push_bind(r.need_open)
+            .push_bind(1_i64);
     });
-    q.push(" ON CONFLICT (household, id) DO UPDATE SET decision = excluded.decision");
+    q.push(
+        " ON CONFLICT (household, id) DO UPDATE SET decision = excluded.decision, \
+         open = excluded.open, attempts = needs.attempts + 1",
+    );
     q.build().execute(&mut *tx.tx).await?;
     let with_orders: Vec<(&PreparedDecision, &PreparedOrder)> = kept
         .iter()
@@ -223,6 +241,15 @@ async fn write(store: &Store, rows: &[PreparedDecision]) -> Result<Vec<bool>, St
             });
             q.build().execute(&mut *tx.tx).await?;
         }
+    }
+    let sightings: Vec<&(String, String, i64)> = kept.iter().flat_map(|r| &r.sightings).collect();
+    for chunk in sightings.chunks(200) {
+        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO k_anonymity (key, household, day) ");
+        q.push_values(chunk, |mut b, (key, household, day)| {
+            b.push_bind(key).push_bind(household).push_bind(*day);
+        });
+        q.push(" ON CONFLICT (key, household) DO UPDATE SET day = max(day, excluded.day)");
+        q.build().execute(&mut *tx.tx).await?;
     }
     let audits: Vec<&AuditRecord> = kept.iter().map(|r| &r.audit).collect();
     tx.audit_many(&audits).await?;

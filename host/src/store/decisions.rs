@@ -45,16 +45,20 @@ impl Tx {
         .bind(&order.household.0)
         .bind(&order.need_id)
         .bind(&order.brand)
-        .bind(
-            serde_json::to_value(order.status)?
-                .as_str()
-                .unwrap_or_default(),
-        )
-        .bind(order.price_paid_minor as i64)
+        .bind(order.status.as_str())
+        .bind(super::money_column(order.price_paid_minor)?)
         .bind(serde_json::to_string(order)?)
         .execute(&mut *self.tx)
         .await?;
-        let amount = order.price_paid_minor as i64;
+        if order.status == crate::mandate::OrderStatus::Expired {
+            // An expired ask frees its need: it can be decided again.
+            sqlx::query("UPDATE needs SET open = 1 WHERE household = ? AND id = ?")
+                .bind(&order.household.0)
+                .bind(&order.need_id)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let amount = super::money_column(order.price_paid_minor)?;
         let change = match (was_spending, order.status.spends()) {
             (false, true) => amount,
             (true, false) => -amount,
@@ -76,6 +80,18 @@ impl Tx {
     }
 }
 
+/// Where a stored need stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeedState {
+    /// It may still be decided (never decided, no offer found, or its ask
+    /// expired).
+    pub open: bool,
+    /// Decisions taken on it so far.
+    pub attempts: u32,
+    /// The latest decision's id.
+    pub latest: Option<String>,
+}
+
 fn parse<T: serde::de::DeserializeOwned>(
     rows: Vec<sqlx::sqlite::SqliteRow>,
 ) -> Result<Vec<T>, StoreError> {
@@ -95,31 +111,48 @@ impl Store {
         Ok(parse(rows)?.pop())
     }
 
-    /// A household's needs, oldest first, each with its decision id if any.
-    pub async fn needs(&self, household: &str) -> Result<Vec<(Need, Option<String>)>, StoreError> {
+    /// A household's needs, oldest first, each with where it stands.
+    pub async fn needs(&self, household: &str) -> Result<Vec<(Need, NeedState)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT data, decision FROM needs WHERE household = ? ORDER BY raised_at, id",
+            "SELECT data, open, attempts, decision FROM needs WHERE household = ? \
+             ORDER BY raised_at, id",
         )
         .bind(household)
         .fetch_all(self.reader())
         .await?;
         rows.iter()
-            .map(|r| Ok((serde_json::from_str(r.get(0))?, r.get(1))))
+            .map(|r| {
+                Ok((
+                    serde_json::from_str(r.get(0))?,
+                    NeedState {
+                        open: r.get::<i64, _>(1) != 0,
+                        attempts: u32::try_from(r.get::<i64, _>(2)).unwrap_or(0),
+                        latest: r.get(3),
+                    },
+                ))
+            })
             .collect()
     }
 
-    /// The decision taken on a need, if any.
-    pub async fn decision_for_need(
+    /// Whether a need may still be decided, how many decisions it had and
+    /// the latest one; `None` for a need never stored.
+    pub async fn need_state(
         &self,
         household: &str,
         need_id: &str,
-    ) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT id FROM decisions WHERE household = ? AND need_id = ?")
-            .bind(household)
-            .bind(need_id)
-            .fetch_optional(self.reader())
-            .await?;
-        Ok(row.map(|r| r.get(0)))
+    ) -> Result<Option<NeedState>, StoreError> {
+        let row = sqlx::query(
+            "SELECT open, attempts, decision FROM needs WHERE household = ? AND id = ?",
+        )
+        .bind(household)
+        .bind(need_id)
+        .fetch_optional(self.reader())
+        .await?;
+        Ok(row.map(|r| NeedState {
+            open: r.get::<i64, _>(0) != 0,
+            attempts: u32::try_from(r.get::<i64, _>(1)).unwrap_or(0),
+            latest: r.get(2),
+        }))
     }
 
     /// A household's decisions, newest first, at most `limit`.

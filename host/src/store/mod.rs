@@ -34,8 +34,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, Sqlite, SqlitePool};
 
 /// The migrations, in order, embedded at build time.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (2, "trust", include_str!("../../migrations/0002_trust.sql")),
+];
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +68,16 @@ impl StoreError {
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Db(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
+}
+
+/// An amount of money as stored: the contract keeps every amount within
+/// `model::MAX_MONEY_MINOR`, so it always fits; anything else is refused
+/// rather than stored negative.
+pub(crate) fn money_column(minor: u64) -> Result<i64, StoreError> {
+    i64::try_from(minor)
+        .ok()
+        .filter(|_| minor <= crate::model::MAX_MONEY_MINOR)
+        .ok_or_else(|| StoreError::Write(format!("{minor} minor units is outside the money range")))
 }
 
 /// The embedded migrations as a sqlx migration source.

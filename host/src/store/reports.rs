@@ -62,3 +62,32 @@ impl Store {
         row.map(|r| Ok(serde_json::from_str(r.get(0))?)).transpose()
     }
 }
+
+impl Store {
+    /// The k-anonymity sightings of `day` or later: (combination, household
+    /// hash, day).
+    pub async fn k_sightings_since(
+        &self,
+        day: Day,
+    ) -> Result<Vec<(String, String, Day)>, StoreError> {
+        let rows = sqlx::query("SELECT key, household, day FROM k_anonymity WHERE day >= ?")
+            .bind(day.0)
+            .fetch_all(self.reader())
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), Day(r.get::<i64, _>(2) as i32)))
+            .collect())
+    }
+}
+
+impl Tx {
+    /// Deletes k-anonymity sightings older than `day`.
+    pub async fn prune_k_sightings(&mut self, day: Day) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM k_anonymity WHERE day < ?")
+            .bind(day.0)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected())
+    }
+}

@@ -18,7 +18,7 @@ pub use generated::vitrine::brand::logging::{
 pub use generated::vitrine::brand::types::{Host as TypesHost, add_to_linker as add_types};
 pub use generated::{Brand, BrandPre};
 
-use crate::model;
+use crate::model::{self, text};
 use generated::vitrine::brand::types as wit;
 
 /// The package version these bindings were generated for.
@@ -76,10 +76,12 @@ fn quantity_from_wit(q: wit::Quantity) -> model::Quantity {
     }
 }
 
+/// An offer in the host's terms, every text normalised (see `model::text`):
+/// nothing a plugin wrote is kept with control or format characters.
 pub fn offer_from_wit(o: wit::Offer) -> model::Offer {
     model::Offer {
         sku: o.sku,
-        title: o.title,
+        title: text::normalise(&o.title),
         kind: match o.kind {
             wit::OfferKind::Purchase => model::OfferKind::Purchase,
             wit::OfferKind::Subscription => model::OfferKind::Subscription,
@@ -94,7 +96,7 @@ pub fn offer_from_wit(o: wit::Offer) -> model::Offer {
         services: o.services.into_iter().map(service_from_wit).collect(),
         labels: o.labels,
         carbon_grams: o.carbon_grams,
-        message: o.message,
+        message: o.message.as_deref().map(text::normalise),
     }
 }
 
@@ -117,26 +119,33 @@ fn service_from_wit(s: wit::Service) -> model::Service {
         wit::Service::WarrantyMonths(m) => model::Service::WarrantyMonths(m),
         wit::Service::RentalDays(d) => model::Service::RentalDays(d),
         wit::Service::LoyaltyMinor(minor) => model::Service::Loyalty { minor },
-        wit::Service::Advice(text) => model::Service::Advice(text),
+        wit::Service::Advice(advice) => model::Service::Advice(text::normalise(&advice)),
     }
 }
 
+/// A bid error in the host's terms, its detail normalised and cut to
+/// `model::MAX_DETAIL_CHARS` characters.
 pub fn bid_error_from_wit(e: wit::BidError) -> model::BidError {
+    let detail = |m: String| {
+        let clean = text::normalise(&m);
+        text::truncate_chars(&clean, model::MAX_DETAIL_CHARS).to_owned()
+    };
     match e {
-        wit::BidError::UnsupportedCategory(c) => model::BidError::UnsupportedCategory(c),
+        wit::BidError::UnsupportedCategory(c) => model::BidError::UnsupportedCategory(detail(c)),
         wit::BidError::OutOfStock => model::BidError::OutOfStock,
-        wit::BidError::Catalog(m) => model::BidError::Catalog(m),
-        wit::BidError::Unserviceable(m) => model::BidError::Unserviceable(m),
-        wit::BidError::Internal(m) => model::BidError::Internal(m),
+        wit::BidError::Catalog(m) => model::BidError::Catalog(detail(m)),
+        wit::BidError::Unserviceable(m) => model::BidError::Unserviceable(detail(m)),
+        wit::BidError::Internal(m) => model::BidError::Internal(detail(m)),
     }
 }
 
+/// A plugin's self-description, its texts normalised.
 pub fn brand_info_from_wit(i: wit::BrandInfo) -> model::BrandInfo {
     model::BrandInfo {
-        name: i.name,
-        version: i.version,
+        name: text::normalise(&i.name),
+        version: text::normalise(&i.version),
         categories: i.categories,
-        contact: i.contact,
+        contact: text::normalise(&i.contact),
     }
 }
 

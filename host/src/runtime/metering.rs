@@ -1,0 +1,117 @@
+//! Host work charged to the plugin's fuel.
+//!
+//! Fuel counts the instructions a plugin runs, but a plugin can also make
+//! the host work for it: every import it calls is a crossing into host code,
+//! and some crossings copy data (a 128 KiB string passed to `logging.log`
+//! costs the plugin a handful of instructions and the host a 128 KiB
+//! allocation and copy). Left uncharged, a plugin could make the host copy
+//! hundreds of megabytes for a few percent of its budget.
+//!
+//! So every crossing is charged, when it returns to the plugin, from the
+//! same fuel budget its instructions use:
+//!
+//! - [`FUEL_PER_CROSSING`] for each call into the host (an import, or one
+//!   of wasmtime's own runtime calls such as growing memory);
+//! - [`FUEL_PER_BYTE`] for each byte the host copied for it: catalog keys in
+//!   and values out, log messages (kept or dropped), bytes written to stdout
+//!   and stderr (kept or dropped).
+//!
+//! A call whose charge is more than its remaining fuel traps as
+//! `out-of-fuel`. The bound, documented in `docs/SECURITY.md`: with a fuel
+//! budget `F`, a call makes at most `F / FUEL_PER_CROSSING` crossings and the
+//! host copies at most `F / FUEL_PER_BYTE` bytes for it, plus one crossing's
+//! worth (the transfer limit, 128 KiB) before the charge that ends it. At
+//! the default budget that is 11 MB: a few milliseconds of copying, the
+//! same order as the plugin's own instructions at full budget.
+//!
+//! The charge is made in wasmtime's call hook, which runs on every
+//! transition between the plugin and the host, so no import (present or
+//! future, WASI or ours) escapes it.
+
+use wasmtime::{CallHook, StoreContextMut};
+
+/// Fuel charged for each call from the plugin into the host. A crossing
+/// costs the host about as much as a hundred wasm instructions (saving and
+/// restoring state, the lookup of the import).
+pub const FUEL_PER_CROSSING: u64 = 100;
+
+/// Fuel charged for each byte the host copies for the plugin. Copying a
+/// byte (with UTF-8 validation and allocation) costs the host about as much
+/// as one wasm instruction costs the plugin.
+pub const FUEL_PER_BYTE: u64 = 1;
+
+/// What the host has done for one call so far, and what was charged.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct HostWork {
+    /// Calls into the host.
+    pub crossings: u64,
+    /// Fuel charged so far for host work.
+    pub charged: u64,
+}
+
+impl HostWork {
+    /// The fuel owed for `crossings` crossings and `bytes` bytes copied.
+    pub fn due(crossings: u64, bytes: u64) -> u64 {
+        crossings
+            .saturating_mul(FUEL_PER_CROSSING)
+            .saturating_add(bytes.saturating_mul(FUEL_PER_BYTE))
+    }
+}
+
+/// What the call state must tell the meter.
+pub trait Metered {
+    /// The call's host-work record.
+    fn host_work(&mut self) -> &mut HostWork;
+    /// Bytes the host has copied for the plugin so far in this call.
+    fn bytes_copied(&self) -> u64;
+}
+
+/// The marker error a call traps with when its host work outruns its fuel;
+/// reported as `out-of-fuel`.
+#[derive(Debug, thiserror::Error)]
+#[error("the plugin's fuel ran out paying for host work ({charged} fuel charged)")]
+pub struct HostWorkExhausted {
+    /// Fuel charged for host work in the call.
+    pub charged: u64,
+}
+
+/// The call hook: counts crossings into the host and, on the way back,
+/// charges what is owed.
+pub fn hook<T: Metered>(mut store: StoreContextMut<'_, T>, hook: CallHook) -> wasmtime::Result<()> {
+    match hook {
+        CallHook::CallingHost => {
+            store.data_mut().host_work().crossings += 1;
+            Ok(())
+        }
+        CallHook::ReturningFromHost => {
+            let bytes = store.data().bytes_copied();
+            let work = *store.data_mut().host_work();
+            let due = HostWork::due(work.crossings, bytes);
+            let owed = due.saturating_sub(work.charged);
+            if owed == 0 {
+                return Ok(());
+            }
+            store.data_mut().host_work().charged = due;
+            let fuel = store.get_fuel()?;
+            if owed > fuel {
+                store.set_fuel(0)?;
+                return Err(HostWorkExhausted { charged: due }.into());
+            }
+            store.set_fuel(fuel - owed)?;
+            Ok(())
+        }
+        CallHook::CallingWasm | CallHook::ReturningFromWasm => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_work_is_priced_per_crossing_and_per_byte_without_overflow() {
+        assert_eq!(HostWork::due(0, 0), 0);
+        assert_eq!(HostWork::due(3, 1_000), 3 * FUEL_PER_CROSSING + 1_000);
+        assert_eq!(HostWork::due(u64::MAX, u64::MAX), u64::MAX);
+    }
+}
