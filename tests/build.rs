@@ -22,6 +22,11 @@ const GUESTS: &[Guest] = &[
     Guest::plugin("hostile-alloc-stress", "ALLOC_STRESS"),
     Guest::plugin("hostile-recorder", "RECORDER"),
     Guest::plugin("hostile-fuzz-offers", "FUZZ_OFFERS"),
+    Guest::plugin("hostile-money-claims", "MONEY_CLAIMS"),
+    Guest::plugin("hostile-text-forger", "TEXT_FORGER"),
+    Guest::plugin("hostile-sku-smuggler", "SKU_SMUGGLER"),
+    Guest::plugin("hostile-host-burner", "HOST_BURNER"),
+    Guest::plugin("hostile-edge-integers", "EDGE_INTEGERS"),
     Guest::binary("hostile-cli-command", "cli-command", "CLI_COMMAND"),
 ];
 

@@ -9,94 +9,23 @@
 //! `VITRINE_CRASH_ROUNDS=20 VITRINE_CRASH_SEED=7 cargo test -p vitrine
 //! --test crash_safety` runs more, at other points (docs/SECURITY.md).
 
+mod support;
+
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
+use support::{Server, TOKEN, call};
 use vitrine::samples::Sample;
 use vitrine::scenario::{demo_start, family};
 use vitrine::store::Store;
 use vitrine::time::Timestamp;
 
-const TOKEN: &str = "crash-test-operator-token-0001";
 const HOUSEHOLDS: usize = 4;
 const CONNECTIONS: usize = 6;
-
-/// A running server; killed with SIGKILL when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(db: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--needs-interval-secs",
-                "0",
-                "--db",
-            ])
-            .arg(db)
-            .env("VITRINE_OPERATOR_TOKEN", TOKEN)
-            .env_remove("VITRINE_CONFIG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("vitrine serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in `{line}`"))
-            .to_owned();
-        Server {
-            child,
-            base: format!("http://{addr}"),
-        }
-    }
-
-    /// SIGKILL (what `Child::kill` sends on Unix), then reap.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-async fn call(
-    client: &reqwest::Client,
-    method: reqwest::Method,
-    url: String,
-    token: &str,
-    body: Option<Value>,
-) -> Result<(u16, Value), reqwest::Error> {
-    let mut request = client.request(method, url).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await?;
-    let status = response.status().as_u16();
-    let value = response.json().await.unwrap_or(Value::Null);
-    Ok((status, value))
-}
 
 /// Brands and households, over HTTP as an operator would; the households'
 /// tokens.
@@ -122,6 +51,21 @@ async fn populate(base: &str, client: &reqwest::Client) -> Vec<(String, String)>
             .await
             .unwrap();
         assert_eq!(response.status().as_u16(), 201);
+        let version: Value = response.json().await.unwrap();
+        let catalog: Value = serde_json::from_str(sample.catalog_json).unwrap();
+        let (status, body) = call(
+            client,
+            Method::PUT,
+            format!(
+                "{base}/v1/brands/{name}/plugins/{}/catalog",
+                version["version"]
+            ),
+            TOKEN,
+            Some(catalog),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{body}");
     }
     let mut households = Vec::new();
     for i in 0..HOUSEHOLDS {
@@ -180,7 +124,7 @@ fn need(household: &str, id: &str) -> Value {
 async fn round(kill_after: usize, round_no: usize) -> usize {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("vitrine.db");
-    let mut server = Server::start(&db);
+    let mut server = Server::start(&db, &[]);
     let client = reqwest::Client::new();
     let households = Arc::new(populate(&server.base, &client).await);
 
@@ -227,7 +171,7 @@ async fn round(kill_after: usize, round_no: usize) -> usize {
     assert!(acked.len() >= kill_after);
 
     // Restart on the same database: everything acknowledged is there.
-    let server = Server::start(&db);
+    let server = Server::start(&db, &[]);
     let tokens: BTreeMap<&str, &str> = households
         .iter()
         .map(|(h, t)| (h.as_str(), t.as_str()))

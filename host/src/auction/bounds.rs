@@ -14,11 +14,11 @@
 //! - each unverifiable quality counts at most [`CategoryBounds::service_caps`]
 //!   for its kind, and all of them together at most
 //!   [`CategoryBounds::quality_share_percent`] of the category's reference
-//!   price (or, with no reference, of its order cap). The share is taken of
-//!   a number no bidder controls, never of the offer's own price: a bound
-//!   that grew with the ask would let a brand raise what it is paid by
-//!   asking more, and second-score pricing would no longer make the true
-//!   price a brand's best ask;
+//!   price and at most [`CategoryBounds::quality_max_minor`]. The share is
+//!   taken of a number no bidder controls, never of the offer's own price:
+//!   a bound that grew with the ask would let a brand raise what it is paid
+//!   by asking more, and second-score pricing would no longer make the
+//!   true price a brand's best ask;
 //! - every order has a cap (the household's, the covering mandate's, or
 //!   the operator's default for the category: never "unlimited") and a
 //!   reserve (the household's usual price for this much, or the operator's
@@ -69,9 +69,12 @@ pub struct CategoryBounds {
     /// paid (and above which the household is asked). Default 125.
     pub reserve_percent: u16,
     /// The most unverifiable qualities (services other than money, labels)
-    /// add to an offer's value, as a percentage of the reference price (or
-    /// of the order cap without one). Default 30.
+    /// add to an offer's value, as a percentage of the reference price,
+    /// when there is one. Default 30.
     pub quality_share_percent: u8,
+    /// The most unverifiable qualities add to an offer's value, in minor
+    /// units, whatever the reference. Default 20.00 (3.00 for food).
+    pub quality_max_minor: u64,
     /// The most each service kind may add to an offer's value, in minor
     /// units, whatever the household's own valuation (absent kinds: the
     /// household's valuation, within the share above). Set `warranty: 0`
@@ -86,6 +89,7 @@ impl Default for CategoryBounds {
             reference: None,
             reserve_percent: 125,
             quality_share_percent: 30,
+            quality_max_minor: 2_000,
             service_caps: BTreeMap::new(),
         }
     }
@@ -93,13 +97,40 @@ impl Default for CategoryBounds {
 
 /// The operator's bounds: per category prefix, the most specific winning,
 /// and a default for every other category.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BoundsPolicy {
     /// Bounds for categories under each prefix.
     pub categories: BTreeMap<String, CategoryBounds>,
     /// Bounds for categories no prefix covers.
     pub default: CategoryBounds,
+}
+
+impl Default for BoundsPolicy {
+    /// The platform's defaults: 100.00 per order and at most 20.00 of
+    /// unverifiable quality anywhere; for `food`, 50.00 per order, at most
+    /// 3.00 of quality, and no value at all for warranties, repairs, rental
+    /// or take-back (they mean nothing on a yogurt; a brand claiming them
+    /// gains nothing).
+    fn default() -> Self {
+        let food = CategoryBounds {
+            order_cap_minor: 5_000,
+            quality_max_minor: 300,
+            service_caps: [
+                (ServiceKind::Warranty, 0),
+                (ServiceKind::Repair, 0),
+                (ServiceKind::Rental, 0),
+                (ServiceKind::TakeBack, 0),
+            ]
+            .into_iter()
+            .collect(),
+            ..CategoryBounds::default()
+        };
+        BoundsPolicy {
+            categories: [("food".to_owned(), food)].into_iter().collect(),
+            default: CategoryBounds::default(),
+        }
+    }
 }
 
 impl BoundsPolicy {
@@ -138,6 +169,11 @@ impl BoundsPolicy {
             }
             if !(100..=1_000).contains(&bounds.reserve_percent) {
                 return Err(format!("{prefix}: reserve_percent must be 100 to 1000"));
+            }
+            if bounds.quality_max_minor > MAX_MONEY_MINOR {
+                return Err(format!(
+                    "{prefix}: quality_max_minor must be at most {MAX_MONEY_MINOR}"
+                ));
             }
             if bounds.quality_share_percent > 100 {
                 return Err(format!("{prefix}: quality_share_percent must be 0 to 100"));
@@ -224,9 +260,10 @@ impl PriceLimits {
                 .unwrap_or(u64::MAX)
                 .min(MAX_MONEY_MINOR)
         });
-        let base = reference.unwrap_or(order_cap).min(MAX_MONEY_MINOR);
-        let quality_cap_minor =
-            (base as i64).saturating_mul(i64::from(bounds.quality_share_percent)) / 100;
+        let share = reference.map_or(u64::MAX, |r| {
+            r.saturating_mul(u64::from(bounds.quality_share_percent)) / 100
+        });
+        let quality_cap_minor = share.min(bounds.quality_max_minor).min(MAX_MONEY_MINOR) as i64;
         PriceLimits {
             hard_cap_minor: cap,
             auto_cap_minor,
@@ -290,7 +327,7 @@ mod tests {
         let limits = PriceLimits::resolve(&bounds, q, None, None, None, None);
         assert_eq!(limits.auto_cap_minor, 10_000);
         assert_eq!(limits.reserve_minor, None);
-        assert_eq!(limits.quality_cap_minor, 3000);
+        assert_eq!(limits.quality_cap_minor, 2000, "the absolute bound");
         let limits =
             PriceLimits::resolve(&bounds, q, Some(4000), Some(6000), Some(2500), Some(440));
         assert_eq!(limits.auto_cap_minor, 2500, "what is left of the budget");

@@ -119,8 +119,14 @@ pub fn bucket(quantity: Quantity) -> Quantity {
         .copied()
         .find(|b| *b >= quantity.amount)
         .unwrap_or_else(|| {
-            // Beyond the ladder: round up to a multiple of its last step.
-            quantity.amount.div_ceil(top) * top
+            // Beyond the ladder: round up to a multiple of its last step,
+            // or down to the largest one near `u32::MAX` (never wrapping;
+            // needs that large are refused before they get here).
+            quantity
+                .amount
+                .div_ceil(top)
+                .checked_mul(top)
+                .unwrap_or(u32::MAX / top * top)
         });
     Quantity {
         amount,

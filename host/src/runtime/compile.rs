@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-use super::engine::{Tuning, build_engine};
+use super::engine::{Tuning, build_compile_engine};
 use super::error::LoadError;
 use super::limits::Limits;
 
@@ -330,7 +330,7 @@ pub fn worker_main(settings: &Path, input: &Path, output: &Path) -> ExitCode {
         Ok(wasm) => wasm,
         Err(e) => return report(false, Some(format!("reading the component: {e}"))),
     };
-    let engine = match build_engine(limits, &settings.tuning) {
+    let engine = match build_compile_engine(limits, &settings.tuning) {
         Ok(engine) => engine,
         Err(e) => return report(false, Some(e.to_string())),
     };

@@ -68,6 +68,25 @@ impl Default for Tuning {
 
 /// Builds the engine for `limits`.
 pub fn build_engine(limits: &Limits, tuning: &Tuning) -> Result<Engine, LoadError> {
+    Engine::new(&engine_config(limits, tuning)).map_err(|e| LoadError::Engine {
+        detail: format!("{e:#}"),
+    })
+}
+
+/// An engine that compiles exactly as [`build_engine`]'s does (its machine
+/// code loads there) but instantiates nothing: the compile worker's. It
+/// allocates instances on demand, so that its own memory bound counts the
+/// compiler's allocations, not the pooling allocator's reservations.
+pub fn build_compile_engine(limits: &Limits, tuning: &Tuning) -> Result<Engine, LoadError> {
+    let mut config = engine_config(limits, tuning);
+    config.allocation_strategy(InstanceAllocationStrategy::OnDemand);
+    Engine::new(&config).map_err(|e| LoadError::Engine {
+        detail: format!("{e:#}"),
+    })
+}
+
+/// The engine's configuration for `limits`.
+fn engine_config(limits: &Limits, tuning: &Tuning) -> Config {
     let mut pool = PoolingAllocationConfig::new();
     let slots = limits.concurrent_calls;
     pool.total_component_instances(slots)
@@ -99,9 +118,7 @@ pub fn build_engine(limits: &Limits, tuning: &Tuning) -> Result<Engine, LoadErro
         .cranelift_opt_level(OptLevel::Speed)
         .parallel_compilation(true)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-    Engine::new(&config).map_err(|e| LoadError::Engine {
-        detail: format!("{e:#}"),
-    })
+    config
 }
 
 /// A key that changes whenever a precompiled artifact would stop being valid

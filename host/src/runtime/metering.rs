@@ -13,16 +13,18 @@
 //! - [`FUEL_PER_CROSSING`] for each call into the host (an import, or one
 //!   of wasmtime's own runtime calls such as growing memory);
 //! - [`FUEL_PER_BYTE`] for each byte the host copied for it: catalog keys in
-//!   and values out, log messages (kept or dropped), bytes written to stdout
-//!   and stderr (kept or dropped).
+//!   and values out, log messages (kept or dropped); [`FUEL_PER_STDIO_BYTE`]
+//!   for each byte written to stdout and stderr (kept or dropped).
 //!
 //! A call whose charge is more than its remaining fuel traps as
 //! `out-of-fuel`. The bound, documented in `docs/SECURITY.md`: with a fuel
 //! budget `F`, a call makes at most `F / FUEL_PER_CROSSING` crossings and the
 //! host copies at most `F / FUEL_PER_BYTE` bytes for it, plus one crossing's
-//! worth (the transfer limit, 128 KiB) before the charge that ends it. At
+//! worth before the charge that ends it (at most the transfer limit, 128
+//! KiB, or one catalog value, at most the catalog's 1 MiB). At
 //! the default budget that is 11 MB: a few milliseconds of copying, the
-//! same order as the plugin's own instructions at full budget.
+//! same order as the plugin's own instructions at full budget; and at most
+//! 11,000 crossings.
 //!
 //! The charge is made in wasmtime's call hook, which runs on every
 //! transition between the plugin and the host, so no import (present or
@@ -31,14 +33,26 @@
 use wasmtime::{CallHook, StoreContextMut};
 
 /// Fuel charged for each call from the plugin into the host. A crossing
-/// costs the host about as much as a hundred wasm instructions (saving and
-/// restoring state, the lookup of the import).
-pub const FUEL_PER_CROSSING: u64 = 100;
+/// (saving and restoring state, the import's lookup, lifting its arguments
+/// into host values and allocating them, the call hook itself) costs the
+/// host a few hundred nanoseconds, as much as several hundred wasm
+/// instructions cost the plugin; 1,000 keeps a plugin that does nothing
+/// but cross (a one-byte log message in a loop) inside its wall-clock
+/// deadline, out of fuel long before (measured in `docs/BENCHMARKS.md`).
+pub const FUEL_PER_CROSSING: u64 = 1_000;
 
-/// Fuel charged for each byte the host copies for the plugin. Copying a
-/// byte (with UTF-8 validation and allocation) costs the host about as much
-/// as one wasm instruction costs the plugin.
+/// Fuel charged for each byte the host copies for the plugin through its
+/// own interfaces (catalog keys and values, log messages). Copying a byte
+/// (with UTF-8 validation and allocation) costs the host about as much as
+/// one wasm instruction costs the plugin.
 pub const FUEL_PER_BYTE: u64 = 1;
+
+/// Fuel charged for each byte written to stdout or stderr. WASI streams
+/// cost the host several times more per byte than our interfaces (each
+/// write goes through the stream's readiness checks and an async runtime):
+/// measured at 5 ns per byte-of-fuel at 1 fuel a byte, against 0.5 ns for
+/// a log message.
+pub const FUEL_PER_STDIO_BYTE: u64 = 8;
 
 /// What the host has done for one call so far, and what was charged.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

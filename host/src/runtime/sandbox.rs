@@ -74,7 +74,11 @@ impl Metered for CallState {
     }
 
     fn bytes_copied(&self) -> u64 {
-        self.catalog_bytes + self.log.offered_bytes + self.wasi.stdio_bytes_written()
+        self.catalog_bytes
+            + self.log.offered_bytes
+            + self.wasi.stdio_bytes_written().saturating_mul(
+                super::metering::FUEL_PER_STDIO_BYTE / super::metering::FUEL_PER_BYTE,
+            )
     }
 }
 
