@@ -152,7 +152,7 @@ async fn a_brand_reads_only_its_own_plugins_orders_and_reports() {
     let dairy = s.sample_brand("dairy").await;
     let farm = s.sample_brand("farm-coop").await;
     let fam = s.family("fam").await;
-    let (status, _, _) = s
+    let (status, decision, _) = s
         .call(
             "POST",
             "/v1/households/fam/decisions",
@@ -161,14 +161,54 @@ async fn a_brand_reads_only_its_own_plugins_orders_and_reports() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
+    let order = decision["placement"]["order"]["id"]
+        .as_str()
+        .expect("an order")
+        .to_owned();
+    let winning_brand = decision["placement"]["order"]["brand"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let winning_token = if winning_brand == "dairy" {
+        &dairy
+    } else {
+        &farm
+    };
+    let orders_path = format!("/v1/brands/{winning_brand}/orders");
+    // An ask is never shown to the brand, nor an order inside its cancel
+    // window.
+    let (_, seen, _) = s.call("GET", &orders_path, Some(winning_token), None).await;
+    assert_eq!(seen, json!([]));
+    if decision["placement"]["decision"] == "awaiting_approval" {
+        let path = format!("/v1/households/fam/orders/{order}/approve");
+        assert_eq!(
+            s.call("POST", &path, Some(&fam), None).await.0,
+            StatusCode::OK
+        );
+        let (_, seen, _) = s.call("GET", &orders_path, Some(winning_token), None).await;
+        assert_eq!(seen, json!([]));
+    }
+    let decided_at = s.platform.now();
+    s.clock.set(decided_at.plus_hours(25));
+    s.platform.dispatch_due().await.unwrap();
+    s.clock.set(decided_at);
     let (status, own, _) = s
         .call("GET", "/v1/brands/dairy/plugins", Some(&dairy), None)
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(own["live"], true);
-    assert_eq!(own["calls"]["offers"], 1);
-    assert_eq!(own["health"]["suspended"], false);
-    assert_eq!(own["health"]["failures_in_a_row"], 0);
+    assert_eq!(own["health"]["state"], "healthy");
+    // A brand never sees exact call counts (its plugin could answer
+    // differently for some households and read the counts back); the
+    // operator does.
+    assert!(
+        own.get("calls").is_none() && own.get("errors").is_none(),
+        "{own}"
+    );
+    let (_, seen_by_operator, _) = s
+        .call("GET", "/v1/brands/dairy/plugins", Some(OPERATOR), None)
+        .await;
+    assert_eq!(seen_by_operator["calls"]["offers"], 1);
     for path in [
         "/v1/brands/farm-coop/plugins",
         "/v1/brands/farm-coop/orders",
@@ -281,7 +321,7 @@ async fn malformed_json_is_400_the_wrong_shape_422_and_an_oversized_body_413() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(error_code(&body), "invalid_body");
+    assert_eq!(error_code(&body), "invalid_field");
     let (status, body, _) = s
         .call(
             "POST",
@@ -291,7 +331,8 @@ async fn malformed_json_is_400_the_wrong_shape_422_and_an_oversized_body_413() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(error_code(&body), "invalid_id");
+    assert_eq!(error_code(&body), "invalid_field");
+    assert_eq!(body["error"]["field"], "id", "{body}");
     let big = format!("{{\"id\": \"x\", \"name\": \"{}\"}}", "a".repeat(300 << 10));
     let (status, body, _) = s
         .call("POST", "/v1/brands", Some(OPERATOR), Some(Body::from(big)))
@@ -315,7 +356,7 @@ async fn malformed_json_is_400_the_wrong_shape_422_and_an_oversized_body_413() {
     let (_, export, _) = s.call("GET", "/v1/households/fam", Some(&fam), None).await;
     assert!(!export.to_string().contains("NOT A PATH"));
     // A context signal without consent is refused and not stored.
-    let signal = json!([{"kind": "stress", "level": 80, "at": 0}]);
+    let signal = json!([{"kind": "stress", "level": 80, "at": 1_786_000_000}]);
     let (status, body, _) = s
         .call(
             "POST",
@@ -705,7 +746,7 @@ async fn the_remaining_household_and_operator_routes_change_what_they_say() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let signal = json!([{"kind": "stress", "level": 70, "at": 1}]);
+    let signal = json!([{"kind": "stress", "level": 70, "at": 1_786_000_000}]);
     let (status, _, _) = s
         .call(
             "POST",
@@ -903,8 +944,17 @@ async fn a_plugin_that_keeps_failing_is_suspended_and_its_brand_can_see_why() {
         .call("GET", "/v1/brands/panicky/plugins", Some(&panicky), None)
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(own["health"]["suspended"], true, "{own}");
-    assert_eq!(own["health"]["failures_in_a_row"], after);
-    assert_eq!(own["calls"]["trap"], after);
-    assert_eq!(own["calls"]["suspended"], 1);
+    assert_eq!(own["health"]["state"], "suspended", "{own}");
+    assert!(
+        own["health"]["words"]
+            .as_str()
+            .unwrap()
+            .contains("plugin run")
+    );
+    assert!(own.get("calls").is_none(), "no exact counts for a brand");
+    let (_, seen_by_operator, _) = s
+        .call("GET", "/v1/brands/panicky/plugins", Some(OPERATOR), None)
+        .await;
+    assert_eq!(seen_by_operator["calls"]["trap"], after);
+    assert_eq!(seen_by_operator["calls"]["suspended"], 1);
 }

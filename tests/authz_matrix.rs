@@ -27,8 +27,11 @@ enum Expect {
     U,
     /// 403: a valid token of the wrong role or tenant.
     F,
+    /// 404: a valid token naming a resource that is not its own, which it
+    /// is not told exists (another's token, for revocation).
+    N,
 }
-use Expect::{F, U, Y};
+use Expect::{F, N, U, Y};
 
 /// Columns, in order.
 const WHO: [&str; 6] = [
@@ -45,6 +48,8 @@ const OPERATOR_ONLY: [Expect; 6] = [U, Y, F, F, F, F];
 const OPERATOR_OR_A: [Expect; 6] = [U, Y, Y, F, F, F];
 const BRAND_A_ONLY: [Expect; 6] = [U, F, Y, F, F, F];
 const HOUSEHOLD_X_ONLY: [Expect; 6] = [U, F, F, F, Y, F];
+const ANY_TOKEN: [Expect; 6] = [U, Y, Y, Y, Y, Y];
+const OPERATOR_OR_OWNER_A: [Expect; 6] = [U, Y, Y, N, N, N];
 
 /// The table: method, path (A's and X's resources), expected per column.
 const MATRIX: &[(&str, &str, [Expect; 6])] = &[
@@ -73,9 +78,16 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
     ("POST", "/v1/brands/{brand}/disable", OPERATOR_ONLY),
     ("POST", "/v1/brands/{brand}/rollback", OPERATOR_ONLY),
     ("GET", "/v1/brands/{brand}/orders", BRAND_A_ONLY),
+    ("GET", "/v1/brands/{brand}/audit", OPERATOR_OR_A),
     ("GET", "/v1/brands/{brand}/reports/{day}", BRAND_A_ONLY),
+    ("GET", "/v1/tokens", ANY_TOKEN),
+    ("POST", "/v1/tokens", OPERATOR_ONLY),
+    ("POST", "/v1/tokens/rotate", ANY_TOKEN),
+    ("POST", "/v1/tokens/{token}/revoke", OPERATOR_OR_OWNER_A),
     ("GET", "/v1/policy", OPERATOR_ONLY),
     ("PUT", "/v1/policy", OPERATOR_ONLY),
+    ("GET", "/v1/policy/bounds", OPERATOR_ONLY),
+    ("PUT", "/v1/policy/bounds", OPERATOR_ONLY),
     ("GET", "/v1/audit", OPERATOR_ONLY),
     ("POST", "/v1/households", OPERATOR_ONLY),
     ("GET", "/v1/households/{household}", HOUSEHOLD_X_ONLY),
@@ -158,7 +170,11 @@ struct World {
     asked_order: String,
     placed_order: String,
     policy: Value,
+    bounds: Value,
     x: Value,
+    /// Brand A's spare tokens, one per call that may revoke one.
+    spares: Vec<String>,
+    next_spare: std::cell::Cell<usize>,
 }
 
 async fn world(artifacts: &Path) -> World {
@@ -213,11 +229,25 @@ async fn world(artifacts: &Path) -> World {
         .await;
     assert_eq!(status, StatusCode::OK, "{approved}");
     let (_, policy, _) = s.call("GET", "/v1/policy", Some(OPERATOR), None).await;
+    let (_, bounds, _) = s
+        .call("GET", "/v1/policy/bounds", Some(OPERATOR), None)
+        .await;
     let (_, x_export, _) = s
         .call("GET", "/v1/households/house-x", Some(&x), None)
         .await;
     let [a, b] = <[String; 2]>::try_from(brand_tokens).unwrap();
+    let mut spares = Vec::new();
+    for _ in 0..6 {
+        let issued = s
+            .platform
+            .issue_token(&vitrine::store::tokens::Principal::Brand("brand-a".into()))
+            .await
+            .unwrap();
+        spares.push(issued.token);
+    }
     World {
+        spares,
+        next_spare: std::cell::Cell::new(0),
         tokens: [
             None,
             Some(OPERATOR.to_owned()),
@@ -236,8 +266,15 @@ async fn world(artifacts: &Path) -> World {
             .unwrap()
             .to_owned(),
         policy,
+        bounds,
         x: x_export,
-        service: s,
+        service: {
+            // The next morning: the day the brands were created is over
+            // (its report can be issued), orders are still in their windows.
+            s.clock
+                .set(vitrine::time::Timestamp::at(today().plus(1), 9));
+            s
+        },
     }
 }
 
@@ -248,12 +285,20 @@ fn request(w: &World, method: &str, template: &str) -> (String, Option<Body>) {
     } else {
         &w.asked_order
     };
-    let yesterday = today().plus(-1).date().to_string();
+    let day = today().date().to_string();
+    let spare = w.next_spare.get();
+    let brand_a_token = if template.contains("{token}") {
+        w.next_spare.set(spare + 1);
+        vitrine::store::tokens::token_id(&w.spares[spare % w.spares.len()])
+    } else {
+        String::new()
+    };
     let mut path = template
         .replace("{brand}", "brand-a")
         .replace("{household}", "house-x")
         .replace("{version}", "1")
-        .replace("{day}", &yesterday)
+        .replace("{day}", &day)
+        .replace("{token}", &brand_a_token)
         .replace("{decision}", &w.decision)
         .replace("{order}", order);
     let x = &w.x["household"];
@@ -270,6 +315,8 @@ fn request(w: &World, method: &str, template: &str) -> (String, Option<Body>) {
             json_body(&serde_json::from_str(Sample::named("dairy").unwrap().catalog_json).unwrap())
         }
         ("PUT", "/v1/policy") => json_body(&w.policy),
+        ("PUT", "/v1/policy/bounds") => json_body(&w.bounds),
+        ("POST", "/v1/tokens") => json_body(&json!({"role": "brand", "id": "brand-a"})),
         ("POST", "/v1/households") => {
             let mut resident = family("house-new", 2);
             resident.warm_up(demo_start(), 3);
@@ -294,6 +341,7 @@ fn symbol(e: Expect) -> &'static str {
         Y => "✓",
         U => "401",
         F => "403",
+        N => "404",
     }
 }
 
@@ -361,6 +409,7 @@ async fn every_endpoint_answers_every_principal_as_the_matrix_says() {
                     status == StatusCode::UNAUTHORIZED && answer["error"]["code"] == "unauthorized"
                 }
                 F => status == StatusCode::FORBIDDEN && answer["error"]["code"] == "forbidden",
+                N => status == StatusCode::NOT_FOUND && answer["error"]["code"] == "not_found",
             };
             if !ok {
                 failures.push(format!(
@@ -392,6 +441,7 @@ async fn a_caller_without_the_right_is_refused_before_its_body_is_read() {
             let (status, answer, _) = w.service.call(method, &path, token, garbage).await;
             let expected = match row[who] {
                 U => StatusCode::UNAUTHORIZED,
+                N => StatusCode::NOT_FOUND,
                 _ => StatusCode::FORBIDDEN,
             };
             assert_eq!(

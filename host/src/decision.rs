@@ -113,17 +113,39 @@ pub enum DecisionError {
 
 /// Checks what a need must be before any brand is asked about it.
 fn check_need(need: &Need) -> Result<(), DecisionError> {
-    let why = if need.id.is_empty() || need.id.len() > 128 {
-        Some("the id must be 1 to 128 characters".to_owned())
-    } else if !crate::model::is_category_path(&need.category) {
-        Some(format!("{:?} is not a taxonomy path", need.category))
-    } else if need.quantity.amount == 0 {
-        Some("the quantity must be positive".to_owned())
-    } else if need.latest_day < need.earliest_day {
-        Some("the latest delivery day is before the earliest".to_owned())
-    } else {
-        None
-    };
+    let days_in_range = [need.earliest_day, need.latest_day, need.raised_at.day()]
+        .into_iter()
+        .chain(match &need.reason {
+            crate::needs::NeedReason::Replenishment {
+                last_reading_day,
+                stockout_day,
+                ..
+            } => vec![*last_reading_day, *stockout_day],
+            crate::needs::NeedReason::Seasonal { event_day, .. } => vec![*event_day],
+            crate::needs::NeedReason::Desire { .. } => Vec::new(),
+        })
+        .all(Day::in_range);
+    let why =
+        if need.id.is_empty() || need.id.len() > 128 {
+            Some("the id must be 1 to 128 characters".to_owned())
+        } else if !crate::model::is_category_path(&need.category) {
+            Some(format!("{:?} is not a taxonomy path", need.category))
+        } else if need.coarse_category.as_ref().is_some_and(|c| {
+            !crate::model::category_is_under(&need.category, c) || *c == need.category
+        }) {
+            Some("the coarse category must be a strict prefix of the category".to_owned())
+        } else if need.quantity.amount == 0 || need.quantity.amount > crate::model::MAX_AMOUNT {
+            Some(format!(
+                "the quantity must be 1 to {}",
+                crate::model::MAX_AMOUNT
+            ))
+        } else if need.latest_day < need.earliest_day {
+            Some("the latest delivery day is before the earliest".to_owned())
+        } else if !days_in_range || !need.raised_at.in_range() {
+            Some("every day and instant must be between 2000-01-01 and 2100-01-01".to_owned())
+        } else {
+            None
+        };
     match why {
         Some(why) => Err(DecisionError::InvalidNeed {
             need: need.id.clone(),
@@ -168,7 +190,7 @@ impl DecisionEngine {
                 k_salt,
             ),
             orders: OrderBook::new(config.cancel_window_hours, config.ask_expiry_hours),
-            reports: BrandReports::with_seed(pseudonyms, config.privacy, config.auction.seed),
+            reports: BrandReports::new(pseudonyms, config.privacy),
             config,
         }
     }
@@ -232,6 +254,17 @@ impl DecisionEngine {
     /// The k-anonymity registry.
     pub fn k_anonymity(&self) -> &KAnonymity {
         &self.registry
+    }
+
+    /// Dispatches every placed order whose cancel window has closed and
+    /// tells each winning brand (for simulations without a store; the
+    /// platform stores the change before telling).
+    pub fn dispatch_due(&self, now: Timestamp) -> Vec<crate::mandate::Order> {
+        let dispatched = self.orders.dispatch_due(now);
+        for order in &dispatched {
+            self.reports.notify_final(order, now.day());
+        }
+        dispatched
     }
 
     /// The orders and ledger.
@@ -454,9 +487,9 @@ impl Pending<'_> {
             .collect()
     }
 
-    /// Applies the decision's remaining effects (the k-anonymity
-    /// sightings, the brands' report counts) and keeps its order: call once
-    /// the decision is stored.
+    /// Applies the decision's remaining effect (the k-anonymity sightings)
+    /// and keeps its order: call once the decision is stored. (Brands'
+    /// reports are counted from stored decisions when they are issued.)
     pub fn confirm(mut self) -> Decision {
         self.guard.order = None;
         let d = &self.decision;
@@ -467,7 +500,6 @@ impl Pending<'_> {
                 registry.observe(key, &hash, d.day);
             }
         }
-        self.engine.reports.record(d.day, &d.household, &d.auction);
         self.decision
     }
 }
@@ -506,14 +538,14 @@ mod tests {
                 amount: 1,
                 unit: Unit::Piece,
             },
-            earliest_day: Day(10),
-            latest_day: Day(12),
-            raised_at: Timestamp::at(Day(10), 9),
+            earliest_day: Day(20_610),
+            latest_day: Day(20_612),
+            raised_at: Timestamp::at(Day(20_610), 9),
             reason: NeedReason::Seasonal {
                 rule: "back-to-school".into(),
                 description: "test".into(),
                 child: None,
-                event_day: Day(20),
+                event_day: Day(20_620),
             },
         }
     }
@@ -522,7 +554,7 @@ mod tests {
     async fn malformed_needs_and_foreign_needs_are_refused_before_any_brand_is_asked() {
         let engine = DecisionEngine::new(DecisionConfig::default(), Pseudonymiser::new([0; 32]));
         let household = Household::new("h", "EUR");
-        let now = Timestamp::at(Day(10), 9);
+        let now = Timestamp::at(Day(20_610), 9);
         let mut bad = need(&household);
         bad.category = "Not A Path".into();
         assert!(matches!(
@@ -536,7 +568,7 @@ mod tests {
             Err(DecisionError::InvalidNeed { .. })
         ));
         let mut bad = need(&household);
-        bad.latest_day = Day(9);
+        bad.latest_day = Day(20_609);
         assert!(matches!(
             engine.decide(&household, &bad, now).await,
             Err(DecisionError::InvalidNeed { .. })

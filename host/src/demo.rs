@@ -198,6 +198,17 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
     }
     let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
     let mut decisions: Vec<DemoDecision> = Vec::new();
+    // What each household's devices have already posted.
+    let mut synced: Vec<(usize, usize, usize)> = residents
+        .iter()
+        .map(|r| {
+            (
+                r.household.events.len(),
+                r.household.inventory.len(),
+                r.household.purchases.len(),
+            )
+        })
+        .collect();
     let mut asked: Vec<(usize, String, usize)> = Vec::new(); // (household, order, decision)
 
     for offset in 0..config.days {
@@ -248,18 +259,33 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
         for (h, resident) in residents.iter_mut().enumerate() {
             resident.live(day);
             let id = resident.household.id.0.clone();
-            // The household's devices sync the day's events.
-            let synced = resident.household.clone();
+            // The household's devices post the day's events (only what is
+            // new), and its context signals.
+            let as_household = Principal::Household(id.clone());
+            let local = &resident.household;
+            let (events, inventory, purchases) = synced[h];
             platform
-                .update_household(
+                .add_events(
                     &id,
-                    &Principal::Household(id.clone()),
-                    "household.synced",
-                    |h| {
-                        *h = synced;
-                        Ok(())
+                    &as_household,
+                    crate::store::households::NewEvents {
+                        consumption: &local.events[events..],
+                        inventory: &local.inventory[inventory..],
+                        purchases: &local.purchases[purchases..],
                     },
                 )
+                .await?;
+            synced[h] = (
+                local.events.len(),
+                local.inventory.len(),
+                local.purchases.len(),
+            );
+            let signals = local.signals.clone();
+            platform
+                .update_household(&id, &as_household, "household.signals_synced", |h| {
+                    h.signals = signals;
+                    Ok(())
+                })
                 .await?;
             for need in platform.evaluate_needs(&id, &operator).await? {
                 let decision = match platform

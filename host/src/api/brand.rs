@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 use super::error::ApiError;
-use super::extract::Auth;
+use super::extract::{Auth, Path};
 use super::{AppState, Reply, ok};
 use crate::time::Day;
 
@@ -15,7 +15,17 @@ pub(super) async fn plugins(
     Path(brand): Path<String>,
 ) -> Reply {
     auth.operator_or_brand(&brand)?;
-    ok(s.platform.plugin_status(&brand).await?)
+    let exact = auth.operator().is_ok();
+    ok(s.platform.plugin_status(&brand, exact).await?)
+}
+
+pub(super) async fn audit(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path(brand): Path<String>,
+) -> Reply {
+    auth.operator_or_brand(&brand)?;
+    ok(s.platform.brand_audit(&brand).await?)
 }
 
 pub(super) async fn orders(

@@ -1,5 +1,6 @@
 //! Every error the API returns: `{"error": {"code": ..., "message": ...}}`
-//! with the status that fits.
+//! (with `"field"` naming the field at fault when one is) and the status
+//! that fits.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -17,6 +18,10 @@ pub struct ApiError {
     pub code: String,
     /// What happened, for a person.
     pub message: String,
+    /// The field at fault, as a path (`consumption[3].at`), when one is.
+    pub field: Option<String>,
+    /// Seconds to wait before retrying (a 429's `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -26,7 +31,15 @@ impl ApiError {
             status,
             code: code.to_owned(),
             message: message.into(),
+            field: None,
+            retry_after: None,
         }
+    }
+
+    /// This error, naming the field at fault.
+    pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
+        self.field = Some(field.into());
+        self
     }
 
     /// 401: no valid token.
@@ -52,6 +65,18 @@ impl ApiError {
         )
     }
 
+    /// 429: the token is over its rate; retry after `seconds`.
+    pub fn too_many_requests(seconds: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("this token is over its request rate; retry in {seconds} s"),
+            )
+        }
+    }
+
     /// 400: the body is not what the route takes.
     pub fn bad_request(code: &str, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
@@ -73,17 +98,26 @@ impl From<PlatformError> for ApiError {
             PlatformError::Store(_) => "internal error; the change was not made".to_owned(),
             other => other.to_string(),
         };
-        ApiError::new(status, e.code(), message)
+        let field = e.field().map(str::to_owned);
+        ApiError {
+            field,
+            ..ApiError::new(status, e.code(), message)
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (
-            self.status,
-            Json(json!({"error": {"code": self.code, "message": self.message}})),
-        )
-            .into_response();
+        let mut error = json!({"code": self.code, "message": self.message});
+        if let Some(field) = self.field {
+            error["field"] = json!(field);
+        }
+        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

@@ -3,7 +3,9 @@
 //! [`JsonBody`] (400 for malformed JSON, 422 for the wrong shape, 413 over
 //! the body limit) and [`RawBody`] (a plugin's bytes).
 
-use std::sync::Arc;
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, RawPathParams, Request};
@@ -16,9 +18,10 @@ use super::error::ApiError;
 use super::routes::{self, Access};
 use crate::store::tokens::Principal;
 
-/// The caller, from `Authorization: Bearer <token>`.
+/// The caller, from `Authorization: Bearer <token>`, and that token (for
+/// rotating it).
 #[derive(Debug, Clone)]
-pub struct Auth(pub Principal);
+pub struct Auth(pub Principal, pub(crate) String);
 
 impl FromRequestParts<Arc<AppState>> for Auth {
     type Rejection = ApiError;
@@ -39,7 +42,10 @@ impl FromRequestParts<Arc<AppState>> for Auth {
             .filter(|t| !t.is_empty() && t.len() <= 256)
             .ok_or_else(|| {
                 ApiError::unauthorized("the Authorization header must be `Bearer <token>`")
-            })?;
+            })?
+            .to_owned();
+        let token = token.as_str();
+        state.rate.check(token)?;
         let Some(principal) = state.platform.principal(token).await? else {
             return Err(ApiError::unauthorized("unknown or revoked token"));
         };
@@ -60,7 +66,7 @@ impl FromRequestParts<Arc<AppState>> for Auth {
             .get::<MatchedPath>()
             .and_then(|matched| routes::find(parts.method.as_str(), matched.as_str()));
         let allowed = match (route.map(|r| r.access), &principal) {
-            (Some(Access::Public), _) => true,
+            (Some(Access::Public | Access::AnyToken), _) => true,
             (Some(Access::Operator | Access::OperatorOrOwnBrand), Principal::Operator) => true,
             (Some(Access::OperatorOrOwnBrand | Access::OwnBrand), Principal::Brand(b)) => {
                 param("brand") == Some(b.as_str())
@@ -74,7 +80,7 @@ impl FromRequestParts<Arc<AppState>> for Auth {
         if !allowed {
             return Err(ApiError::forbidden());
         }
-        Ok(Auth(principal))
+        Ok(Auth(principal, token.to_owned()))
     }
 }
 
@@ -121,35 +127,132 @@ fn body_error(rejection: axum::extract::rejection::BytesRejection) -> ApiError {
     }
 }
 
-/// A JSON body; its raw bytes are kept for idempotency hashing.
+/// A JSON body, checked against the JSON Schema of `T` (derived from the
+/// same serde type, with the documented ranges) before it is read: a
+/// malformed body is a 400, and a body of the wrong shape or with a value
+/// out of range a 422 naming the field (`consumption[3].at`). So an array
+/// where an object is expected, an unknown field, a timestamp in 1969 or a
+/// quantity of four billion never reach the platform.
 #[derive(Debug)]
 pub struct JsonBody<T> {
     /// The parsed value.
     pub value: T,
-    /// The bytes it was parsed from.
-    pub bytes: Bytes,
+    /// The body in canonical form (parsed, keys sorted, no whitespace):
+    /// the same request written differently gives the same text.
+    pub canonical: String,
 }
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+/// The compiled JSON Schema validator of each body type, built once.
+fn validator<T: schemars::JsonSchema + 'static>() -> Arc<jsonschema::Validator> {
+    type Validators = Mutex<HashMap<TypeId, Arc<jsonschema::Validator>>>;
+    static VALIDATORS: OnceLock<Validators> = OnceLock::new();
+    let mut validators = VALIDATORS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    validators
+        .entry(TypeId::of::<T>())
+        .or_insert_with(|| {
+            let schema = schemars::schema_for!(T);
+            Arc::new(
+                jsonschema::validator_for(schema.as_value())
+                    .expect("schemars produces valid JSON Schemas"),
+            )
+        })
+        .clone()
+}
+
+/// `/consumption/3/at` as `consumption[3].at`.
+fn field_path(pointer: &str) -> String {
+    let mut out = String::new();
+    for segment in pointer.split('/').filter(|s| !s.is_empty()) {
+        if segment.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&segment.replace("~1", "/").replace("~0", "~"));
+        }
+    }
+    if out.is_empty() {
+        "body".to_owned()
+    } else {
+        out
+    }
+}
+
+impl<T, S> FromRequest<S> for JsonBody<T>
+where
+    T: DeserializeOwned + schemars::JsonSchema + 'static,
+    S: Send + Sync,
+{
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
-        let value = serde_json::from_slice(&bytes).map_err(|e| {
-            use serde_json::error::Category;
-            match e.classify() {
-                Category::Data => ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_body",
-                    format!("the JSON does not have the expected shape: {e}"),
-                ),
-                _ => ApiError::bad_request(
-                    "malformed_json",
-                    format!("the body is not valid JSON: {e}"),
-                ),
-            }
+        let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
         })?;
-        Ok(JsonBody { value, bytes })
+        if let Some(error) = validator::<T>().iter_errors(&json).next() {
+            let field = field_path(error.instance_path().as_str());
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+                format!(
+                    "{field}: {} (the documented shapes and ranges: docs/FORMATS.md)",
+                    crate::model::text::truncate_chars(&error.to_string(), 300)
+                ),
+            )
+            .with_field(field));
+        }
+        let canonical = json.to_string();
+        let value = serde_json::from_value(json).map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                format!("the JSON does not have the expected shape: {e}"),
+            )
+        })?;
+        Ok(JsonBody { value, canonical })
+    }
+}
+
+/// A path parameter whose refusal (a malformed segment) is a JSON 400.
+#[derive(Debug)]
+pub struct Path<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))
+    }
+}
+
+/// A query string whose refusal is a JSON 400.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Query(value))
+            .map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))
     }
 }
 

@@ -5,14 +5,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::error::ApiError;
-use super::extract::{Auth, JsonBody};
+use super::extract::{Auth, JsonBody, Path, Query};
 use super::idempotency::idempotent;
 use super::{AppState, Reply, ok};
 use crate::household::{
@@ -42,11 +42,15 @@ pub(super) async fn erase(
     ok(json!({"erased": id}))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `POST /v1/households/{household}/events`: at most 10,000 items in all.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-pub(super) struct Events {
+pub(crate) struct Events {
+    #[schemars(length(max = 10_000))]
     consumption: Vec<ConsumptionEvent>,
+    #[schemars(length(max = 10_000))]
     inventory: Vec<InventorySnapshot>,
+    #[schemars(length(max = 10_000))]
     purchases: Vec<Purchase>,
 }
 
@@ -69,15 +73,20 @@ pub(super) async fn add_events(
             format!("{n} items; at most {MAX_EVENTS} per post"),
         ));
     }
-    s.platform
-        .update_household(&id, &auth.0, "household.events_added", |h| {
-            h.events.extend(events.consumption);
-            h.inventory.extend(events.inventory);
-            h.purchases.extend(events.purchases);
-            Ok(())
-        })
+    let added = s
+        .platform
+        .add_events(
+            &id,
+            &auth.0,
+            crate::store::households::NewEvents {
+                consumption: &events.consumption,
+                inventory: &events.inventory,
+                purchases: &events.purchases,
+            },
+        )
         .await?;
-    ok(json!({"added": n}))
+    debug_assert_eq!(added, n);
+    ok(json!({"added": added}))
 }
 
 pub(super) async fn set_calendar(
@@ -247,13 +256,20 @@ pub(super) async fn decide(
     let route = format!("POST /v1/households/{id}/decisions");
     let platform = s.platform.clone();
     let principal = auth.0.clone();
-    idempotent(&s, &principal, &headers, &route, &body.bytes, async move {
-        let decision = platform.decide(&id, body.value, &auth.0).await?;
-        Ok((
-            StatusCode::CREATED,
-            serde_json::to_value(decision).unwrap_or_default(),
-        ))
-    })
+    idempotent(
+        &s,
+        &principal,
+        &headers,
+        &route,
+        body.canonical.as_bytes(),
+        async move {
+            let decision = platform.decide(&id, body.value, &auth.0).await?;
+            Ok((
+                StatusCode::CREATED,
+                serde_json::to_value(decision).unwrap_or_default(),
+            ))
+        },
+    )
     .await
 }
 

@@ -1,9 +1,11 @@
 //! `Idempotency-Key` on POSTs that can create or change orders: the first
-//! answer (success or client error) is stored with a hash of the request;
-//! a retry with the same key and request gets it again (with
-//! `Idempotent-Replayed: true`), the same key with another request is
-//! refused (422). Requests with one key are serialised, so two concurrent
-//! retries cannot both act.
+//! answer (success or client error) is stored with a hash of the request
+//! (its canonical JSON, so the same request written with other spacing or
+//! key order is the same request); a retry with the same key and request
+//! gets it again (with `Idempotent-Replayed: true`), the same key with
+//! another request is refused (422). Requests with one key are serialised,
+//! so two concurrent retries cannot both act; the key's lock is released
+//! whatever the outcome.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -44,7 +46,24 @@ pub(super) async fn idempotent(
     };
     let who = format!("{}:{}", principal.role(), principal.subject());
     let lock = state.key_lock(&who, &key);
-    let _guard = lock.lock().await;
+    let guard = lock.lock().await;
+    let response = answer_once(state, &who, &key, route, body, act).await;
+    drop(guard);
+    // Every way out (a replay, a refusal, a stored or failed answer)
+    // releases the key's lock, so the map of locks never grows.
+    state.release_key(&who, &key, &lock);
+    response
+}
+
+/// Under the key's lock: the stored answer, or `act`'s (stored).
+async fn answer_once(
+    state: &AppState,
+    who: &str,
+    key: &str,
+    route: &str,
+    body: &[u8],
+    act: impl Future<Output = Result<(StatusCode, Value), ApiError>>,
+) -> Response {
     let request_hash = hex::encode(
         Sha256::new()
             .chain_update(route)
@@ -53,7 +72,7 @@ pub(super) async fn idempotent(
             .finalize(),
     );
     let store = state.platform.store();
-    match store.answer(&who, &key).await {
+    match store.answer(who, key).await {
         Err(e) => return ApiError::from(PlatformError::from(e)).into_response(),
         Ok(Some(stored)) if stored.route == route && stored.request_hash == request_hash => {
             let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
@@ -92,7 +111,7 @@ pub(super) async fn idempotent(
     };
     let saved = async {
         let mut tx = store.begin().await?;
-        tx.insert_answer(&who, &key, &answer, state.platform.now())
+        tx.insert_answer(who, key, &answer, state.platform.now())
             .await?;
         tx.commit().await
     }
@@ -100,7 +119,6 @@ pub(super) async fn idempotent(
     if let Err(e) = saved {
         tracing::error!(error = %e, "storing an idempotent answer failed");
     }
-    state.release_key(&who, &key, &lock);
     respond(result)
 }
 

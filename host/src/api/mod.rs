@@ -13,7 +13,12 @@ pub mod extract;
 mod household;
 mod idempotency;
 mod operator;
+mod rate;
 pub mod routes;
+pub mod serve;
+mod tokens;
+
+pub use serve::serve;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,12 +54,31 @@ pub(crate) fn ok<T: serde::Serialize>(value: T) -> Reply {
 pub struct ApiConfig {
     /// Largest JSON body, in bytes. Default 256 KiB.
     pub body_limit_bytes: usize,
+    /// Connections served at once; more wait in the kernel's backlog.
+    /// Default 1,024 (and never more than the open-file limit allows).
+    pub max_connections: usize,
+    /// Time a connection has to send a request's headers, and the longest
+    /// an idle keep-alive connection is kept. Default 10 s.
+    pub header_timeout: Duration,
+    /// Time a request has to send its body. Default 30 s.
+    pub body_timeout: Duration,
+    /// Requests per second one token may make, sustained (0: no limit).
+    /// Default 100: a household's app or a brand's backend makes a few a
+    /// minute; a script hammering the API slows only itself.
+    pub rate_per_token: u32,
+    /// Requests one token may make in a burst above its rate. Default 200.
+    pub rate_burst: u32,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
         ApiConfig {
             body_limit_bytes: 256 << 10,
+            max_connections: 1_024,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            rate_per_token: 100,
+            rate_burst: 200,
         }
     }
 }
@@ -64,6 +88,7 @@ pub struct AppState {
     /// The platform.
     pub platform: Arc<Platform>,
     locks: idempotency::KeyLocks,
+    rate: rate::TokenRate,
 }
 
 impl AppState {
@@ -74,6 +99,12 @@ impl AppState {
             .entry(format!("{who}\n{key}"))
             .or_default()
             .clone()
+    }
+
+    /// The number of keys with a lock held or awaited (tests check it
+    /// returns to zero).
+    pub fn key_locks(&self) -> usize {
+        self.locks.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
     fn release_key(&self, who: &str, key: &str, lock: &Arc<tokio::sync::Mutex<()>>) {
@@ -90,6 +121,7 @@ pub fn router(platform: Arc<Platform>, config: ApiConfig) -> Router {
     let state = Arc::new(AppState {
         platform: platform.clone(),
         locks: Default::default(),
+        rate: rate::TokenRate::new(config.rate_per_token, config.rate_burst),
     });
     let plugin_limit = platform.runtime().limits().component_bytes;
     let h = "/v1/households/{household}";
@@ -122,10 +154,18 @@ pub fn router(platform: Arc<Platform>, config: ApiConfig) -> Router {
         .route("/v1/brands/{brand}/disable", post(operator::disable))
         .route("/v1/brands/{brand}/rollback", post(operator::rollback))
         .route("/v1/brands/{brand}/orders", get(brand::orders))
+        .route("/v1/brands/{brand}/audit", get(brand::audit))
         .route("/v1/brands/{brand}/reports/{day}", get(brand::report))
+        .route("/v1/tokens", get(tokens::list).post(tokens::issue))
+        .route("/v1/tokens/rotate", post(tokens::rotate))
+        .route("/v1/tokens/{token}/revoke", post(tokens::revoke))
         .route(
             "/v1/policy",
             get(operator::get_policy).put(operator::set_policy),
+        )
+        .route(
+            "/v1/policy/bounds",
+            get(operator::get_bounds).put(operator::set_bounds),
         )
         .route("/v1/audit", get(operator::audit))
         .route("/v1/households", post(operator::create_household))
@@ -208,10 +248,21 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
 }
 
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    let cycle = state.platform.cycle_health();
     match state.platform.store().ping().await {
+        Ok(()) if matches!(cycle, crate::platform::NeedsCycleHealth::Stalled { .. }) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "status": "degraded",
+                "error": {"code": "needs_cycle_stalled", "message": "the needs cycle has not finished for three of its periods"},
+                "needs_cycle": cycle,
+            })),
+        )
+            .into_response(),
         Ok(()) => Json(json!({
             "status": "ok",
             "brands_live": state.platform.engine().bidders().len(),
+            "needs_cycle": cycle,
         }))
         .into_response(),
         Err(e) => ApiError::new(
@@ -234,50 +285,4 @@ async fn metrics(State(state): State<Arc<AppState>>, auth: Auth) -> Result<Respo
 
 async fn openapi() -> Json<serde_json::Value> {
     Json(routes::openapi())
-}
-
-/// Serves `platform` on `listener` until `shutdown` resolves, then stops
-/// accepting and waits for the requests in flight (decisions included) to
-/// finish. With `cycle_every`, evaluates and decides every household's
-/// needs on that period.
-pub async fn serve(
-    platform: Arc<Platform>,
-    listener: tokio::net::TcpListener,
-    config: ApiConfig,
-    cycle_every: Option<Duration>,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    let timer = cycle_every.map(|period| {
-        let platform = platform.clone();
-        let mut stop = stop_rx.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(period);
-            ticks.tick().await;
-            loop {
-                tokio::select! {
-                    _ = ticks.tick() => {
-                        match platform.run_cycle().await {
-                            Ok(taken) => tracing::info!(decisions = taken.len(), "needs cycle"),
-                            Err(e) => tracing::error!(error = %e, "needs cycle failed"),
-                        }
-                    }
-                    _ = stop.changed() => break,
-                }
-            }
-        })
-    });
-    let app = router(platform, config);
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: finishing requests in flight");
-            let _ = stop_tx.send(true);
-        })
-        .await;
-    let _ = stop_rx.changed().await;
-    if let Some(timer) = timer {
-        let _ = timer.await;
-    }
-    served
 }

@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::ApiError;
-use super::extract::{Auth, JsonBody, RawBody};
+use super::extract::{Auth, JsonBody, Path, Query, RawBody};
 use super::{AppState, Reply, reply};
 use crate::household::Household;
 use crate::minimiser::SharingPolicy;
@@ -24,10 +24,15 @@ fn version_number(text: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::not_found(&format!("version {text}")))
 }
 
-#[derive(Debug, Deserialize)]
+/// `POST /v1/brands`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct NewBrand {
+pub(crate) struct NewBrand {
+    /// 1 to 64 of `a-z`, `0-9`, `-`, `_`.
+    #[schemars(length(min = 1, max = 64), regex(pattern = r"^[a-z0-9_-]+$"))]
     id: String,
+    /// A display name.
+    #[schemars(length(min = 1, max = 200))]
     name: String,
 }
 
@@ -119,14 +124,16 @@ pub(super) async fn set_catalog(
     State(s): State<Arc<AppState>>,
     auth: Auth,
     Path((brand, version)): Path<(String, String)>,
-    body: JsonBody<Value>,
+    body: JsonBody<serde_json::Map<String, Value>>,
 ) -> Reply {
     auth.operator_or_brand(&brand)?;
     let version = version_number(&version)?;
-    let text = String::from_utf8_lossy(&body.bytes).into_owned();
+    let text = body.canonical;
     reply(
         StatusCode::OK,
-        s.platform.set_catalog(&brand, version, &text).await?,
+        s.platform
+            .set_catalog(&brand, version, &text, &auth.0)
+            .await?,
     )
 }
 
@@ -161,6 +168,20 @@ pub(super) async fn set_policy(
 ) -> Reply {
     auth.operator()?;
     reply(StatusCode::OK, s.platform.set_policy(body.value).await?)
+}
+
+pub(super) async fn get_bounds(State(s): State<Arc<AppState>>, auth: Auth) -> Reply {
+    auth.operator()?;
+    reply(StatusCode::OK, s.platform.engine().bounds())
+}
+
+pub(super) async fn set_bounds(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    body: JsonBody<crate::auction::BoundsPolicy>,
+) -> Reply {
+    auth.operator()?;
+    reply(StatusCode::OK, s.platform.set_bounds(body.value).await?)
 }
 
 pub(super) async fn audit(

@@ -17,6 +17,8 @@ pub enum Access {
     OwnBrand,
     /// The household named in the path.
     OwnHousehold,
+    /// Any valid token, acting on what is its own.
+    AnyToken,
 }
 
 impl Access {
@@ -28,6 +30,7 @@ impl Access {
             Access::OperatorOrOwnBrand => "operator, or the brand itself",
             Access::OwnBrand => "the brand itself",
             Access::OwnHousehold => "the household itself",
+            Access::AnyToken => "any token, on its own tokens (the operator on any)",
         }
     }
 }
@@ -117,7 +120,7 @@ pub const ROUTES: &[Route] = {
             "GET",
             "/v1/brands/{brand}/plugins",
             OperatorOrOwnBrand,
-            "The brand's plugin versions, status and call/error counts.",
+            "The brand's plugin versions and the live one's health in words (exact call counts: operator only).",
             NoBody,
         ),
         r(
@@ -159,7 +162,14 @@ pub const ROUTES: &[Route] = {
             "GET",
             "/v1/brands/{brand}/orders",
             OwnBrand,
-            "Orders the brand won, households by pseudonym.",
+            "Orders the brand won that are final (past their cancel window), households by pseudonym.",
+            NoBody,
+        ),
+        r(
+            "GET",
+            "/v1/brands/{brand}/audit",
+            OperatorOrOwnBrand,
+            "The audit of the brand's own changes (uploads, catalog changes, reports issued).",
             NoBody,
         ),
         r(
@@ -167,6 +177,34 @@ pub const ROUTES: &[Route] = {
             "/v1/brands/{brand}/reports/{day}",
             OwnBrand,
             "The brand's private daily report (YYYY-MM-DD, a day that has ended).",
+            NoBody,
+        ),
+        r(
+            "GET",
+            "/v1/tokens",
+            AnyToken,
+            "Tokens by id (never the tokens): the caller's own, or every one for the operator.",
+            NoBody,
+        ),
+        r(
+            "POST",
+            "/v1/tokens",
+            Operator,
+            "Issue a token for a brand or a household (shown once).",
+            Json("{\"role\": \"brand\"|\"household\"|\"operator\", \"id\"?: string}"),
+        ),
+        r(
+            "POST",
+            "/v1/tokens/rotate",
+            AnyToken,
+            "Replace the caller's token with a new one (shown once); the old one stops working.",
+            NoBody,
+        ),
+        r(
+            "POST",
+            "/v1/tokens/{token}/revoke",
+            AnyToken,
+            "Revoke a token by id: the caller's own, or any for the operator.",
             NoBody,
         ),
         r(
@@ -182,6 +220,20 @@ pub const ROUTES: &[Route] = {
             Operator,
             "Replace the data-sharing policy.",
             Json("SharingPolicy"),
+        ),
+        r(
+            "GET",
+            "/v1/policy/bounds",
+            Operator,
+            "The bounds on orders and claims per category: caps, reserves, what unverifiable qualities may be worth.",
+            NoBody,
+        ),
+        r(
+            "PUT",
+            "/v1/policy/bounds",
+            Operator,
+            "Replace the bounds per category.",
+            Json("BoundsPolicy"),
         ),
         r(
             "GET",

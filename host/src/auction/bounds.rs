@@ -34,7 +34,7 @@ use crate::model::{MAX_MONEY_MINOR, Quantity, ServiceKind, category_is_under, is
 
 /// A reference price: `price_minor` for `amount` units of the need's unit
 /// (`{"price_minor": 129, "amount": 1000}` is 1.29 a litre for millilitres).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     /// The price of `amount` units, in minor units.
@@ -55,7 +55,7 @@ impl Reference {
 }
 
 /// The bounds of one category.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CategoryBounds {
     /// The most one order may cost and be placed without asking when the
@@ -97,7 +97,7 @@ impl Default for CategoryBounds {
 
 /// The operator's bounds: per category prefix, the most specific winning,
 /// and a default for every other category.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct BoundsPolicy {
     /// Bounds for categories under each prefix.

@@ -65,12 +65,16 @@ pub(super) fn run(args: DemoArgs) -> ExitCode {
             eprintln!("  {who:<9} {id:<16} {token}");
         }
     }
-    let served = runtime.block_on(super::serve::serve_until_signal(
-        run.platform.clone(),
-        addr,
-        crate::api::ApiConfig::default(),
-        None,
-    ));
+    let served = runtime.block_on(async {
+        let listener = super::serve::bind(addr).await?;
+        super::serve::serve_until_signal(
+            run.platform.clone(),
+            listener,
+            crate::api::ApiConfig::default(),
+            None,
+        )
+        .await
+    });
     drop(run);
     match served {
         Ok(()) => ExitCode::SUCCESS,

@@ -36,6 +36,13 @@ pub(super) struct ServeArgs {
     /// needs, dispatch due orders); 0 turns the timer off. Default 3600.
     #[arg(long, env = "VITRINE_NEEDS_INTERVAL_SECS", value_name = "N")]
     needs_interval_secs: Option<u64>,
+    /// Connections served at once. Default 1024.
+    #[arg(long, env = "VITRINE_MAX_CONNECTIONS", value_name = "N")]
+    max_connections: Option<usize>,
+    /// Requests per second one token may make (0: no limit). Default 100,
+    /// with bursts of twice that.
+    #[arg(long, env = "VITRINE_RATE_PER_TOKEN", value_name = "N")]
+    rate_per_token: Option<u32>,
 }
 
 /// The settings file.
@@ -47,6 +54,11 @@ pub(super) struct SettingsFile {
     artifact_dir: Option<PathBuf>,
     body_limit_bytes: Option<usize>,
     needs_interval_secs: Option<u64>,
+    max_connections: Option<usize>,
+    header_timeout_secs: Option<u64>,
+    body_timeout_secs: Option<u64>,
+    rate_per_token: Option<u32>,
+    rate_burst: Option<u32>,
     limits: Option<Limits>,
     decision: Option<DecisionConfig>,
 }
@@ -95,7 +107,29 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<Settings> {
             .listen
             .or(file.listen)
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
-        api: ApiConfig { body_limit_bytes },
+        api: {
+            let d = ApiConfig::default();
+            let rate_per_token = args
+                .rate_per_token
+                .or(file.rate_per_token)
+                .unwrap_or(d.rate_per_token);
+            ApiConfig {
+                body_limit_bytes,
+                max_connections: args
+                    .max_connections
+                    .or(file.max_connections)
+                    .unwrap_or(d.max_connections)
+                    .max(1),
+                header_timeout: file
+                    .header_timeout_secs
+                    .map_or(d.header_timeout, Duration::from_secs),
+                body_timeout: file
+                    .body_timeout_secs
+                    .map_or(d.body_timeout, Duration::from_secs),
+                rate_per_token,
+                rate_burst: file.rate_burst.unwrap_or(rate_per_token.saturating_mul(2)),
+            }
+        },
         cycle: (interval > 0).then(|| Duration::from_secs(interval)),
     })
 }
@@ -122,10 +156,18 @@ pub(super) async fn shutdown_signal() {
     }
 }
 
-/// Serves `platform` on `listen` until a signal; prints where.
+/// Binds `listen`, or says why it cannot (before anything else is
+/// created: no token is made for a server that cannot start).
+pub(super) async fn bind(listen: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))
+}
+
+/// Serves `platform` on `listener` until a signal; prints where.
 pub(super) async fn serve_until_signal(
     platform: Arc<Platform>,
-    listen: SocketAddr,
+    listener: tokio::net::TcpListener,
     api: ApiConfig,
     cycle: Option<Duration>,
 ) -> anyhow::Result<()> {
@@ -135,9 +177,6 @@ pub(super) async fn serve_until_signal(
             "No VITRINE_OPERATOR_TOKEN was set and the database had no operator token; created one (shown once):\n  {fresh}"
         );
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     println!(
         "vitrine: listening on http://{addr} (database {})",
@@ -160,16 +199,12 @@ pub(super) fn run(args: ServeArgs) -> ExitCode {
     let result = (|| -> anyhow::Result<()> {
         let settings = resolve(&args)?;
         runtime()?.block_on(async {
+            let listener = bind(settings.listen).await?;
+            let db = settings.platform.db.clone();
             let platform = Platform::open(settings.platform, Clock::System)
                 .await
-                .context("opening the platform")?;
-            serve_until_signal(
-                Arc::new(platform),
-                settings.listen,
-                settings.api,
-                settings.cycle,
-            )
-            .await
+                .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", db.display()))?;
+            serve_until_signal(Arc::new(platform), listener, settings.api, settings.cycle).await
         })
     })();
     match result {

@@ -7,7 +7,19 @@ use crate::time::Day;
 
 /// A school level; seasonal rules turn it into a category such as
 /// `school/supplies/primary`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SchoolLevel {
     /// Nursery school.
@@ -34,17 +46,18 @@ impl SchoolLevel {
 
 /// A child of the household. Only the school level is kept: no name, no
 /// birth date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Child {
     /// A label local to the household (`child-1`), never shared.
+    #[schemars(length(min = 1, max = 64))]
     pub id: String,
     /// The child's school level.
     pub school_level: SchoolLevel,
 }
 
 /// When the school year starts for the household's region and year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SchoolYearStart {
     /// The calendar year.
@@ -54,10 +67,11 @@ pub struct SchoolYearStart {
 }
 
 /// The household's calendar facts.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Calendar {
     /// The children.
+    #[schemars(length(max = 16))]
     pub children: Vec<Child>,
     /// School-year start dates known for the household's region.
     pub school_year_starts: Vec<SchoolYearStart>,

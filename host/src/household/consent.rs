@@ -6,7 +6,19 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 /// A kind of household data that may be used or shared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DataField {
     /// The coarse region (country and postal prefix) in requests.
@@ -53,7 +65,7 @@ impl DataField {
 }
 
 /// The fields the household consented to.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Consents(pub BTreeSet<DataField>);
 

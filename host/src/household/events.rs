@@ -7,12 +7,14 @@ use crate::model::Unit;
 use crate::time::Timestamp;
 
 /// Something was used up (a yogurt eaten, 250 ml of milk poured).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsumptionEvent {
     /// Taxonomy path, such as `food/dairy/yogurt`.
+    #[schemars(length(min = 1, max = 128))]
     pub category: String,
     /// How much, in `unit`.
+    #[schemars(range(max = crate::model::MAX_AMOUNT))]
     pub amount: u32,
     /// The unit of `amount`.
     pub unit: Unit,
@@ -21,12 +23,14 @@ pub struct ConsumptionEvent {
 }
 
 /// A reading of how much is left (the fridge says two yogurts).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InventorySnapshot {
     /// Taxonomy path.
+    #[schemars(length(min = 1, max = 128))]
     pub category: String,
     /// How much is left, in `unit`.
+    #[schemars(range(max = crate::model::MAX_AMOUNT))]
     pub amount: u32,
     /// The unit of `amount`.
     pub unit: Unit,
@@ -35,19 +39,23 @@ pub struct InventorySnapshot {
 }
 
 /// Something the household bought (through Vitrine or elsewhere).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Purchase {
     /// Taxonomy path.
+    #[schemars(length(min = 1, max = 128))]
     pub category: String,
     /// How much, in `unit`.
+    #[schemars(range(max = crate::model::MAX_AMOUNT))]
     pub amount: u32,
     /// The unit of `amount`.
     pub unit: Unit,
     /// What was paid, in minor units.
+    #[schemars(range(max = crate::model::MAX_MONEY_MINOR))]
     pub price_minor: u64,
     /// The brand, when known.
     #[serde(default)]
+    #[schemars(length(max = 64))]
     pub brand: Option<String>,
     /// When it arrived (it counts towards inventory from then on).
     pub at: Timestamp,

@@ -18,10 +18,13 @@ pub use signals::{ContextSignal, SignalKind};
 
 use crate::mandate::Mandate;
 use crate::model::{is_category_path, is_currency_code, is_label};
+use crate::time::Timestamp;
 
 /// A household's identifier. Never shared with a brand: brands see a
 /// per-brand pseudonym of it (see `reports::pseudonym`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct HouseholdId(pub String);
 
@@ -33,34 +36,40 @@ impl std::fmt::Display for HouseholdId {
 
 /// Where the household lives, precisely. Only a coarse form (country and
 /// postal prefix) can ever be shared.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     /// ISO 3166-1 alpha-2 country code.
+    #[schemars(length(min = 2, max = 2))]
     pub country: String,
     /// The full postal code.
+    #[schemars(length(max = 16))]
     pub postal_code: String,
 }
 
 /// Everything Vitrine knows about one household.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Household {
     /// The identifier.
     pub id: HouseholdId,
     /// The currency the household pays in.
+    #[schemars(length(min = 3, max = 3))]
     pub currency: String,
     /// Where it lives.
     #[serde(default)]
     pub location: Option<Location>,
     /// Consumption events.
     #[serde(default)]
+    #[schemars(length(max = 50_000))]
     pub events: Vec<ConsumptionEvent>,
     /// Inventory readings.
     #[serde(default)]
+    #[schemars(length(max = 50_000))]
     pub inventory: Vec<InventorySnapshot>,
     /// Purchases.
     #[serde(default)]
+    #[schemars(length(max = 50_000))]
     pub purchases: Vec<Purchase>,
     /// Calendar facts.
     #[serde(default)]
@@ -68,6 +77,7 @@ pub struct Household {
     /// Context signals; present only with consent (see
     /// [`Household::record_signal`]).
     #[serde(default)]
+    #[schemars(length(max = 10_000))]
     pub signals: Vec<ContextSignal>,
     /// Preferences.
     #[serde(default)]
@@ -77,8 +87,22 @@ pub struct Household {
     pub consents: Consents,
     /// Standing consent rules for automated purchases.
     #[serde(default)]
+    #[schemars(length(max = 32))]
     pub mandates: Vec<Mandate>,
 }
+
+/// Days of events, readings and purchases a household keeps: older ones
+/// are dropped as new ones arrive, and the needs engine never looks
+/// further back. A year and a month: enough for a season to come round.
+pub const HISTORY_DAYS: i32 = 400;
+/// The most consumption events a household keeps (the newest), so that
+/// neither its storage nor the needs engine's work grows without bound.
+pub const MAX_EVENTS_KEPT: usize = 50_000;
+/// The most inventory readings, and the most purchases, a household keeps.
+pub const MAX_READINGS_KEPT: usize = 10_000;
+/// How far ahead of the platform's clock an event may be dated (a
+/// device's clock running fast); later ones are refused.
+pub const FUTURE_SLACK_HOURS: i64 = 24;
 
 /// Why household data was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,11 +111,11 @@ pub enum HouseholdError {
     /// stored.
     #[error("context signals are only stored with the household's consent")]
     SignalWithoutConsent,
-    /// A value is malformed.
+    /// A value is malformed or out of its documented range.
     #[error("{field}: {why}")]
     Invalid {
-        /// Which field.
-        field: &'static str,
+        /// Which field, as a path (`events[3].at`).
+        field: String,
         /// What is wrong.
         why: String,
     },
@@ -155,8 +179,85 @@ impl Household {
         }
     }
 
-    /// Checks every field: categories, labels, currency, amounts, consent
-    /// for stored signals, preferences in range.
+    /// Drops what falls out of the history: events, readings and
+    /// purchases older than [`HISTORY_DAYS`] before `now`, and the oldest
+    /// beyond [`MAX_EVENTS_KEPT`] and [`MAX_READINGS_KEPT`]. Each list is
+    /// kept in time order.
+    pub fn trim_history(&mut self, now: Timestamp) {
+        let oldest = now.day().plus(-HISTORY_DAYS).start();
+        fn trim<T>(list: &mut Vec<T>, at: impl Fn(&T) -> Timestamp, oldest: Timestamp, max: usize) {
+            list.sort_by_key(&at);
+            list.retain(|item| at(item) >= oldest);
+            if list.len() > max {
+                list.drain(..list.len() - max);
+            }
+        }
+        trim(&mut self.events, |e| e.at, oldest, MAX_EVENTS_KEPT);
+        trim(&mut self.inventory, |e| e.at, oldest, MAX_READINGS_KEPT);
+        trim(&mut self.purchases, |e| e.at, oldest, MAX_READINGS_KEPT);
+        trim(&mut self.signals, |e| e.at, oldest, MAX_READINGS_KEPT);
+    }
+
+    /// Checks new events, readings and purchases before they are added:
+    /// each within its documented range (see `docs/FORMATS.md`), dated
+    /// between 2000-01-01 and a day after `now`.
+    pub fn check_events(
+        consumption: &[ConsumptionEvent],
+        inventory: &[InventorySnapshot],
+        purchases: &[Purchase],
+        now: Timestamp,
+    ) -> Result<(), HouseholdError> {
+        let latest = now.plus_hours(FUTURE_SLACK_HOURS);
+        let check = |field: String, category: &str, amount: u32, at: Timestamp| {
+            if !is_category_path(category) {
+                return Err(invalid(
+                    format!("{field}.category"),
+                    format!("{category:?} is not a taxonomy path"),
+                ));
+            }
+            if amount > crate::model::MAX_AMOUNT {
+                return Err(invalid(
+                    format!("{field}.amount"),
+                    format!("must be at most {}", crate::model::MAX_AMOUNT),
+                ));
+            }
+            if !at.in_range() || at > latest {
+                return Err(invalid(
+                    format!("{field}.at"),
+                    "must be between 2000-01-01 (946684800) and a day from now".to_owned(),
+                ));
+            }
+            Ok(())
+        };
+        for (i, e) in consumption.iter().enumerate() {
+            check(format!("consumption[{i}]"), &e.category, e.amount, e.at)?;
+        }
+        for (i, e) in inventory.iter().enumerate() {
+            check(format!("inventory[{i}]"), &e.category, e.amount, e.at)?;
+        }
+        for (i, p) in purchases.iter().enumerate() {
+            check(format!("purchases[{i}]"), &p.category, p.amount, p.at)?;
+            if p.price_minor > crate::model::MAX_MONEY_MINOR {
+                return Err(invalid(
+                    format!("purchases[{i}].price_minor"),
+                    format!("must be at most {}", crate::model::MAX_MONEY_MINOR),
+                ));
+            }
+            if p.brand
+                .as_ref()
+                .is_some_and(|b| b.is_empty() || b.len() > 64)
+            {
+                return Err(invalid(
+                    format!("purchases[{i}].brand"),
+                    "must be 1 to 64 characters".to_owned(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks every field: categories, labels, currency, amounts and dates
+    /// in range, consent for stored signals, preferences in range.
     pub fn validate(&self) -> Result<(), HouseholdError> {
         if self.id.0.is_empty() || self.id.0.len() > 128 {
             return Err(invalid("id", "must be 1 to 128 characters"));
@@ -164,27 +265,91 @@ impl Household {
         if !is_currency_code(&self.currency) {
             return Err(invalid("currency", "must be an ISO 4217 code"));
         }
-        let categories = self
-            .events
-            .iter()
-            .map(|e| &e.category)
-            .chain(self.inventory.iter().map(|i| &i.category))
-            .chain(self.purchases.iter().map(|p| &p.category));
-        for category in categories {
-            if !is_category_path(category) {
-                return Err(invalid(
-                    "category",
-                    format!("{category:?} is not a taxonomy path"),
-                ));
-            }
+        if let Some(location) = &self.location
+            && (location.country.len() != 2 || location.postal_code.len() > 16)
+        {
+            return Err(invalid(
+                "location",
+                "a two-letter country and a postal code of at most 16 characters",
+            ));
         }
+        Household::check_events(
+            &self.events,
+            &self.inventory,
+            &self.purchases,
+            crate::time::MAX_TIMESTAMP,
+        )?;
         if !self.signals.is_empty() && !self.consents.allows(DataField::ContextSignals) {
             return Err(HouseholdError::SignalWithoutConsent);
         }
-        if self.signals.iter().any(|s| s.level > 100) {
-            return Err(invalid("signals", "level must be 0-100"));
+        if let Some(i) = self
+            .signals
+            .iter()
+            .position(|s| s.level > 100 || !s.at.in_range())
+        {
+            return Err(invalid(
+                format!("signals[{i}]"),
+                "level must be 0-100 and at between 2000 and 2100",
+            ));
         }
         let p = &self.preferences;
+        let money = crate::model::MAX_MONEY_MINOR as i64;
+        let v = &p.services;
+        let values = [
+            v.delivery_slot,
+            v.subscription_cancel_anytime,
+            v.subscription_lock_in,
+            v.returnable_packaging,
+            v.take_back,
+            v.repair_per_month,
+            v.warranty_per_month,
+            v.rental,
+            v.advice,
+            p.delay_penalty_per_day,
+            p.carbon_cost_per_kg,
+        ];
+        if values
+            .into_iter()
+            .chain(p.labels.values().copied())
+            .chain(p.brand_affinity.values().copied())
+            .any(|value| !(-money..=money).contains(&value))
+            || p.delay_penalty_per_day < 0
+            || p.carbon_cost_per_kg < 0
+            || p.budget_caps
+                .values()
+                .any(|cap| *cap as i64 > money || *cap == 0)
+        {
+            return Err(invalid(
+                "preferences",
+                format!(
+                    "values must be within ±{money} minor units, penalties and costs not negative, caps 1 to {money}"
+                ),
+            ));
+        }
+        if p.budget_caps.keys().any(|c| !is_category_path(c)) {
+            return Err(invalid(
+                "preferences.budget_caps",
+                "keys must be taxonomy paths",
+            ));
+        }
+        if p.labels.len() > 256 || p.brand_affinity.len() > 256 || p.blocked_brands.len() > 1_000 {
+            return Err(invalid(
+                "preferences",
+                "at most 256 labels and affinities and 1000 blocked brands",
+            ));
+        }
+        if self.calendar.children.len() > 16
+            || self
+                .calendar
+                .children
+                .iter()
+                .any(|c| c.id.is_empty() || c.id.len() > 64)
+        {
+            return Err(invalid(
+                "calendar.children",
+                "at most 16, each with an id of 1 to 64 characters",
+            ));
+        }
         if !(0.1..=10.0).contains(&p.price_sensitivity) {
             return Err(invalid(
                 "preferences.price_sensitivity",
@@ -212,9 +377,9 @@ impl Household {
     }
 }
 
-fn invalid(field: &'static str, why: impl Into<String>) -> HouseholdError {
+fn invalid(field: impl Into<String>, why: impl Into<String>) -> HouseholdError {
     HouseholdError::Invalid {
-        field,
+        field: field.into(),
         why: why.into(),
     }
 }
@@ -222,7 +387,6 @@ fn invalid(field: &'static str, why: impl Into<String>) -> HouseholdError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::Timestamp;
 
     fn stress(level: u8) -> ContextSignal {
         ContextSignal {
@@ -253,10 +417,7 @@ mod tests {
         household.preferences.price_sensitivity = 0.0;
         assert!(matches!(
             household.validate(),
-            Err(HouseholdError::Invalid {
-                field: "preferences.price_sensitivity",
-                ..
-            })
+            Err(HouseholdError::Invalid { ref field, .. }) if field == "preferences.price_sensitivity"
         ));
         let mut household = Household::new("h1", "euro");
         assert!(household.validate().is_err());

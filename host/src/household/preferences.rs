@@ -10,30 +10,39 @@ use serde::{Deserialize, Serialize};
 /// What each kind of service is worth to the household, in minor units.
 /// Values may be negative (a subscription that cannot be cancelled is a
 /// cost).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServiceValues {
     /// A committed delivery slot.
+    #[schemars(range(min = -(crate::model::MAX_MONEY_MINOR as i64), max = crate::model::MAX_MONEY_MINOR))]
     pub delivery_slot: i64,
     /// A subscription that can be cancelled any time.
+    #[schemars(range(min = -(crate::model::MAX_MONEY_MINOR as i64), max = crate::model::MAX_MONEY_MINOR))]
     pub subscription_cancel_anytime: i64,
     /// A subscription that cannot be cancelled any time.
+    #[schemars(range(min = -(crate::model::MAX_MONEY_MINOR as i64), max = crate::model::MAX_MONEY_MINOR))]
     pub subscription_lock_in: i64,
     /// Returnable packaging (on top of the deposit, which is refunded).
+    #[schemars(range(min = -(crate::model::MAX_MONEY_MINOR as i64), max = crate::model::MAX_MONEY_MINOR))]
     pub returnable_packaging: i64,
     /// Take-back of the product, on top of the buy-back credit.
+    #[schemars(range(min = -(crate::model::MAX_MONEY_MINOR as i64), max = crate::model::MAX_MONEY_MINOR))]
     pub take_back: i64,
     /// Percent of a take-back credit counted as value (100 = cash).
     pub take_back_credit_percent: u8,
     /// Each month of free repairs (counted up to 36 months).
+    #[schemars(range(min = -(crate::model::MAX_MONEY_MINOR as i64), max = crate::model::MAX_MONEY_MINOR))]
     pub repair_per_month: i64,
     /// Each month of warranty (counted up to 36 months).
+    #[schemars(range(min = -(crate::model::MAX_MONEY_MINOR as i64), max = crate::model::MAX_MONEY_MINOR))]
     pub warranty_per_month: i64,
     /// Renting instead of owning.
+    #[schemars(range(min = -(crate::model::MAX_MONEY_MINOR as i64), max = crate::model::MAX_MONEY_MINOR))]
     pub rental: i64,
     /// Percent of loyalty face value counted as value.
     pub loyalty_percent: u8,
     /// Personal advice.
+    #[schemars(range(min = -(crate::model::MAX_MONEY_MINOR as i64), max = crate::model::MAX_MONEY_MINOR))]
     pub advice: i64,
 }
 
@@ -56,12 +65,13 @@ impl Default for ServiceValues {
 }
 
 /// The household's preferences.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Preferences {
     /// How much money matters against value: score = value − sensitivity ×
     /// price. 1.0 is neutral; above 1 the household is thriftier. Between
     /// 0.1 and 10.
+    #[schemars(range(min = 0.1, max = 10.0))]
     pub price_sensitivity: f64,
     /// Value of each service kind.
     pub services: ServiceValues,
@@ -76,8 +86,10 @@ pub struct Preferences {
     pub brand_affinity: BTreeMap<String, i64>,
     /// Cost of each day of waiting beyond the earliest acceptable day, in
     /// minor units; days past the latest acceptable day count triple.
+    #[schemars(range(min = 0, max = crate::model::MAX_MONEY_MINOR))]
     pub delay_penalty_per_day: i64,
     /// Cost of each kilogram of CO2e, in minor units (0 = indifferent).
+    #[schemars(range(min = 0, max = crate::model::MAX_MONEY_MINOR))]
     pub carbon_cost_per_kg: i64,
     /// The most the household will ever pay for one order in a category
     /// (prefix → minor units); dearer offers are not considered.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::time::Day;
 
 /// A budgeting period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     /// Monday to Sunday.

@@ -12,38 +12,44 @@ use crate::model::{NeedKind, category_is_under, is_category_path};
 use crate::time::Timestamp;
 
 /// A budget over a period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
     /// The period.
     pub period: Period,
     /// The most that may be spent in it, in minor units.
+    #[schemars(range(min = 1, max = crate::model::MAX_MONEY_MINOR))]
     pub limit_minor: u64,
 }
 
 /// A limit on how many orders a mandate may place per period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recurrence {
     /// The period.
     pub period: Period,
     /// The most orders in it.
+    #[schemars(range(min = 1, max = 10_000))]
     pub max_orders: u32,
 }
 
 /// One standing consent rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mandate {
     /// Its identifier, local to the household.
+    #[schemars(length(min = 1, max = 64))]
     pub id: String,
     /// Category prefixes it covers (`food/dairy`).
+    #[schemars(length(min = 1, max = 64))]
     pub categories: Vec<String>,
     /// The most one order may cost, in minor units.
     #[serde(default)]
+    #[schemars(range(min = 1, max = crate::model::MAX_MONEY_MINOR))]
     pub per_order_cap_minor: Option<u64>,
     /// Cumulative budgets, kept in the ledger.
     #[serde(default)]
+    #[schemars(length(max = 8))]
     pub budgets: Vec<Budget>,
     /// When set, only these brands may be ordered from automatically.
     #[serde(default)]

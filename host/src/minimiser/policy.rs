@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::household::DataField;
 
 /// Fields each brand may receive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SharingPolicy {
     /// Fields every brand may receive unless overridden.

@@ -14,7 +14,7 @@ pub use request::{
     random_request_id,
 };
 pub use validation::{
-    MAX_DETAIL_CHARS, MAX_LABELS, MAX_MESSAGE_CHARS, MAX_MONEY_MINOR, MAX_OFFER_DAYS,
+    MAX_AMOUNT, MAX_DETAIL_CHARS, MAX_LABELS, MAX_MESSAGE_CHARS, MAX_MONEY_MINOR, MAX_OFFER_DAYS,
     MAX_QUANTITY_FACTOR, MAX_RENTAL_DAYS, MAX_SERVICE_MONTHS, MAX_SKU_BYTES, MAX_TITLE_CHARS,
     OfferRejection, check_offer, check_ranges, is_sku,
 };

@@ -8,7 +8,19 @@
 use serde::{Deserialize, Serialize};
 
 /// Why the platform is asking for offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum NeedKind {
     /// A recurring need predicted from consumption.
@@ -31,7 +43,19 @@ impl NeedKind {
 }
 
 /// The unit a quantity is counted in (base units only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Countable items.
@@ -43,10 +67,11 @@ pub enum Unit {
 }
 
 /// An amount of something.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quantity {
     /// How many units.
+    #[schemars(range(max = crate::model::MAX_AMOUNT))]
     pub amount: u32,
     /// The unit of `amount`.
     pub unit: Unit,

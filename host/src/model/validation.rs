@@ -28,6 +28,10 @@ pub const MAX_DETAIL_CHARS: usize = 200;
 /// a loyalty value. Sums of a few thousand such amounts stay far inside
 /// `i64`, so nothing the platform adds up or stores can wrap.
 pub const MAX_MONEY_MINOR: u64 = 1_000_000_000;
+/// The largest amount of anything the platform accepts from outside (an
+/// event, a reading, a purchase, a need), in its unit: a million pieces,
+/// a tonne in grams, a thousand litres in millilitres.
+pub const MAX_AMOUNT: u32 = 1_000_000;
 /// The most days anything in an offer may be away: delivery, a delivery
 /// slot, a subscription period.
 pub const MAX_OFFER_DAYS: u16 = 366;

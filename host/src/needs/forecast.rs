@@ -25,7 +25,7 @@ pub const BETA: f64 = 0.15;
 pub const INTERMITTENT_ADI: f64 = 1.32;
 
 /// Which estimator produced a rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RateMethod {
     /// Simple exponential smoothing of daily demand.

@@ -9,15 +9,17 @@ use crate::model::{NeedKind, Quantity};
 use crate::time::{Day, Timestamp};
 
 /// One predicted need.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Need {
     /// Deterministic identifier (the same inputs raise the same id).
+    #[schemars(length(min = 1, max = 128))]
     pub id: String,
     /// Whose need (never shared with brands).
     pub household: HouseholdId,
     /// Replenishment, seasonal or desire.
     pub kind: NeedKind,
     /// Taxonomy path.
+    #[schemars(length(min = 1, max = 128))]
     pub category: String,
     /// The category without the detail a household may keep to itself (a
     /// child's school level: `school/supplies` for
@@ -38,7 +40,7 @@ pub struct Need {
 }
 
 /// Why a need was raised.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum NeedReason {
     /// The projected stock-out falls inside lead time plus safety margin.

@@ -81,10 +81,13 @@ pub fn evaluate(
         return Err(NoNeed::OrderInFlight);
     }
     let today = now.day();
+    // Only the history window counts: the work and memory of an evaluation
+    // are bounded by it, never by how far back an event claims to be.
+    let oldest = today.plus(-crate::household::HISTORY_DAYS).start();
     let events: Vec<_> = household
         .events
         .iter()
-        .filter(|e| e.category == category && e.at <= now)
+        .filter(|e| e.category == category && e.at <= now && e.at >= oldest)
         .collect();
     let Some(unit) = events.iter().max_by_key(|e| e.at).map(|e| e.unit) else {
         return Err(NoNeed::TooLittleHistory {
@@ -103,11 +106,9 @@ pub fn evaluate(
     // A day that ended with an empty shelf shows what was available, not
     // what was wanted: its demand is censored, so it is left out of the
     // estimate instead of counting as (too little) use.
-    for reading in household
-        .inventory
-        .iter()
-        .filter(|r| r.category == category && r.unit == unit && r.amount == 0 && r.at <= now)
-    {
+    for reading in household.inventory.iter().filter(|r| {
+        r.category == category && r.unit == unit && r.amount == 0 && r.at <= now && r.at >= oldest
+    }) {
         let d = reading.at.day().since(first_day);
         if d >= 0 && (d as usize) < series.len() {
             series[d as usize] = None;

@@ -1,6 +1,10 @@
-//! What a brand may read: its own plugins' status and error counts, the
-//! orders it won (households by this brand's pseudonym only), and its daily
-//! private report. Nothing of another brand, nothing raw about a household.
+//! What a brand may read: its own plugins' versions and health in words,
+//! the orders it won once they are final (households by this brand's
+//! pseudonym only), its daily private report (noisy counts), and the audit
+//! of its own changes. Nothing of another brand, nothing raw about a
+//! household, never an exact count of its plugin's outcomes (a plugin could
+//! answer differently for one kind of household and its brand read the
+//! count back): those are the operator's.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +17,8 @@ use crate::reports::BrandReport;
 use crate::store::brands::PluginVersion;
 use crate::time::Day;
 
-/// A brand's plugin versions with call counts since the platform started.
+/// A brand's plugin versions and the live one's health. Exact call counts
+/// are shown to the operator only.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PluginStatus {
     /// The brand.
@@ -22,14 +27,54 @@ pub struct PluginStatus {
     pub versions: Vec<PluginVersion>,
     /// Whether a version is live in auctions.
     pub live: bool,
-    /// Calls by outcome (`offers` or an error code) since start.
-    pub calls: BTreeMap<String, u64>,
-    /// Calls that ended in an error since start.
-    pub errors: u64,
-    /// The live version's failures in a row and whether it is suspended
-    /// for them (absent when no version is live).
+    /// The live version's health, in words (absent when none is live).
     #[serde(default)]
-    pub health: Option<crate::runtime::HealthStatus>,
+    pub health: Option<PluginHealth>,
+    /// Calls by outcome (`offers` or an error code) since start: the
+    /// operator's view only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls: Option<BTreeMap<String, u64>>,
+    /// Calls that ended in an error since start: the operator's view only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<u64>,
+}
+
+/// A live plugin's health as its brand sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PluginHealth {
+    /// `healthy`, `failing` (its last calls failed) or `suspended`.
+    pub state: String,
+    /// What that means, and what to do, in words.
+    pub words: String,
+    /// When the next call will be let through, for a suspended plugin, in
+    /// milliseconds from now.
+    pub retry_in_ms: u64,
+}
+
+impl PluginHealth {
+    fn from_status(status: crate::runtime::HealthStatus) -> PluginHealth {
+        let (state, words) = if status.suspended {
+            (
+                "suspended",
+                "its last calls failed or burned most of their budget in a row, so it is not called for now (it loses as `suspended`); one call is let through when the time is up, and it is back if that call answers. Try it with `vitrine plugin run` on your own requests.".to_owned(),
+            )
+        } else if status.failures_in_a_row > 0 {
+            (
+                "failing",
+                "its latest calls failed (a trap, a timeout while working, running out of fuel or memory, or an answer over the limits); a few more in a row and it is suspended. `vitrine plugin run` shows why.".to_owned(),
+            )
+        } else {
+            (
+                "healthy",
+                "its latest call answered within its budget.".to_owned(),
+            )
+        };
+        PluginHealth {
+            state: state.to_owned(),
+            words,
+            retry_in_ms: status.retry_in_ms,
+        }
+    }
 }
 
 /// An order a brand won, as the brand sees it.
@@ -74,22 +119,34 @@ impl Platform {
         calls
     }
 
-    /// A brand's plugins and their call counts.
-    pub async fn plugin_status(&self, brand: &str) -> Result<PluginStatus, PlatformError> {
+    /// A brand's plugins and the live one's health; with `exact`, the
+    /// exact call counts too (the operator's view).
+    pub async fn plugin_status(
+        &self,
+        brand: &str,
+        exact: bool,
+    ) -> Result<PluginStatus, PlatformError> {
         let versions = self.versions(brand).await?;
-        let calls = self
-            .plugin_calls(Some(brand))
-            .remove(brand)
-            .unwrap_or_default();
-        let errors = calls
-            .iter()
-            .filter(|(k, _)| k.as_str() != "offers" && k.as_str() != crate::auction::NOT_CALLED)
-            .map(|(_, n)| n)
-            .sum();
         let live = self.engine.bidders().into_iter().find(|b| b.brand == brand);
+        let (calls, errors) = if exact {
+            let calls = self
+                .plugin_calls(Some(brand))
+                .remove(brand)
+                .unwrap_or_default();
+            let errors = calls
+                .iter()
+                .filter(|(k, _)| k.as_str() != "offers" && k.as_str() != crate::auction::NOT_CALLED)
+                .map(|(_, n)| n)
+                .sum();
+            (Some(calls), Some(errors))
+        } else {
+            (None, None)
+        };
         Ok(PluginStatus {
             brand: brand.to_owned(),
-            health: live.as_ref().map(|b| b.plugin.health_status()),
+            health: live
+                .as_ref()
+                .map(|b| PluginHealth::from_status(b.plugin.health_status())),
             live: live.is_some(),
             versions,
             calls,
@@ -97,7 +154,22 @@ impl Platform {
         })
     }
 
-    /// The orders `brand` won, oldest first.
+    /// The audit of `brand`'s own changes (uploads, catalog changes,
+    /// enabling, reports issued), oldest first.
+    pub async fn brand_audit(
+        &self,
+        brand: &str,
+    ) -> Result<Vec<crate::store::audit::AuditEntry>, PlatformError> {
+        self.require_brand(brand).await?;
+        Ok(self
+            .store
+            .audit_entries_about(&format!("brand:{brand}"))
+            .await?)
+    }
+
+    /// The orders `brand` won that are final (placed and past their cancel
+    /// window), oldest first: never an ask, a declined, cancelled or expired
+    /// order, nor one still inside its cancel window.
     pub async fn brand_orders(&self, brand: &str) -> Result<Vec<BrandOrder>, PlatformError> {
         self.require_brand(brand).await?;
         let pseudonyms = self.engine.reports().pseudonyms();
@@ -106,6 +178,7 @@ impl Platform {
             .brand_orders(brand)
             .await?
             .into_iter()
+            .filter(|o| o.status == OrderStatus::Dispatched)
             .map(|o| BrandOrder {
                 household_pseudonym: pseudonyms.pseudonym(brand, &o.household),
                 order_id: o.id,
@@ -121,7 +194,16 @@ impl Platform {
     /// `brand`'s private report for a day that has ended: issued once with
     /// the brand's whole daily privacy budget, then returned as stored.
     pub async fn brand_report(&self, brand: &str, day: Day) -> Result<BrandReport, PlatformError> {
-        self.require_brand(brand).await?;
+        let record = self.require_brand(brand).await?;
+        if day < record.created_at.day() {
+            return Err(PlatformError::conflict(
+                "before_brand",
+                format!(
+                    "brand {brand} was created on {}; there is no report for {day}",
+                    record.created_at.day()
+                ),
+            ));
+        }
         if day >= self.now().day() {
             return Err(PlatformError::conflict(
                 "day_not_over",
@@ -131,25 +213,56 @@ impl Platform {
         if let Some(report) = self.store.report(brand, day).await? {
             return Ok(report);
         }
-        let epsilon = self.engine.config().privacy.epsilon_per_brand_per_day;
-        let report = self
-            .engine
-            .reports()
-            .report(brand, day, epsilon)
-            .map_err(|e| PlatformError::conflict("budget_exhausted", e.to_string()))?;
+        let privacy = self.engine.config().privacy;
+        let epsilon = privacy.epsilon_per_brand_per_day;
+        let reports = self.engine.reports();
+        // The day's auctions, from the stored decisions: what the brand's
+        // counts are made of.
+        let auctions = self.store.auctions_of_day(day).await?;
+        let mut tally = reports.tally(brand, auctions.iter().map(|(h, a)| (h, a)));
+        // A household whose budget for this brand is spent is left out.
+        let spent = self
+            .store
+            .privacy_spent(brand, day.plus(-privacy.household_window_days))
+            .await?;
+        let over: Vec<_> = tally
+            .households()
+            .filter(|h| {
+                spent.get(&h.0).copied().unwrap_or(0.0) + epsilon
+                    > privacy.epsilon_per_household + 1e-9
+            })
+            .cloned()
+            .collect();
+        for household in &over {
+            tally.exclude(household);
+        }
+        let report = reports
+            .release(brand, day, &tally, epsilon)
+            .map_err(|e| PlatformError::invalid("bad_epsilon", e.to_string()))?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        tx.insert_report(&report).await?;
+        if !tx.insert_report(&report).await? {
+            // Issued concurrently: the stored one stands, nothing more is
+            // spent.
+            drop(tx);
+            return self
+                .store
+                .report(brand, day)
+                .await?
+                .ok_or_else(|| PlatformError::NotFound(format!("report {day} of {brand}")));
+        }
+        let counted: Vec<&crate::household::HouseholdId> = tally.households().collect();
+        tx.record_privacy_spend(brand, &counted, day, epsilon)
+            .await?;
         tx.audit(
             now,
             &format!("brand:{brand}"),
             "report.issued",
             &format!("brand:{brand}"),
-            &json!({"day": day, "epsilon": epsilon}),
+            &json!({"day": day, "epsilon": epsilon, "households": counted.len(), "left_out": over.len()}),
         )
         .await?;
         tx.commit().await?;
-        // Two concurrent first requests: the stored one wins.
-        Ok(self.store.report(brand, day).await?.unwrap_or(report))
+        Ok(report)
     }
 }

@@ -19,7 +19,7 @@ use crate::store::batch::{BatchError, PreparedDecision};
 use crate::store::tokens::Principal;
 
 /// Which need to decide: a stored one, or one given in full.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum NeedRef {
     /// A need the needs engine raised (see `GET .../needs`).
@@ -73,8 +73,8 @@ fn household_error(e: HouseholdError) -> PlatformError {
         HouseholdError::SignalWithoutConsent => {
             PlatformError::conflict("no_consent", e.to_string())
         }
-        HouseholdError::Invalid { .. } => {
-            PlatformError::invalid("invalid_household", e.to_string())
+        HouseholdError::Invalid { ref field, .. } => {
+            PlatformError::invalid_field("invalid_household", field.clone(), e.to_string())
         }
     }
 }
@@ -92,8 +92,11 @@ fn order_error(e: OrderError) -> PlatformError {
 }
 
 impl Platform {
-    /// Changes a household's data with `change`, checks the result, and
-    /// stores it; nothing changes if `change` or the check fails.
+    /// Changes a household's profile (preferences, consents, mandates,
+    /// calendar, signals) with `change`, checks the result, and stores it;
+    /// nothing changes if `change` or the check fails. Events, readings and
+    /// purchases are added with [`Platform::add_events`]; `change` must not
+    /// touch them.
     pub async fn update_household(
         &self,
         id: &str,
@@ -103,7 +106,21 @@ impl Platform {
     ) -> Result<Arc<Household>, PlatformError> {
         let _writes = self.household_writes.lock().await;
         let mut household = (*self.household(id)?).clone();
+        let counts = (
+            household.events.len(),
+            household.inventory.len(),
+            household.purchases.len(),
+        );
         change(&mut household).map_err(household_error)?;
+        debug_assert_eq!(
+            counts,
+            (
+                household.events.len(),
+                household.inventory.len(),
+                household.purchases.len()
+            ),
+            "events go through add_events"
+        );
         household.validate().map_err(household_error)?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -123,6 +140,45 @@ impl Platform {
             .unwrap_or_else(|p| p.into_inner())
             .insert(id.to_owned(), household.clone());
         Ok(household)
+    }
+
+    /// Adds events, readings and purchases from the household's devices:
+    /// each checked against its range, appended (the household's document
+    /// is not rewritten), and whatever falls out of the history window is
+    /// dropped. Nothing is added if any is refused.
+    pub async fn add_events(
+        &self,
+        id: &str,
+        actor: &Principal,
+        events: crate::store::households::NewEvents<'_>,
+    ) -> Result<usize, PlatformError> {
+        let now = self.now();
+        Household::check_events(events.consumption, events.inventory, events.purchases, now)
+            .map_err(household_error)?;
+        let _writes = self.household_writes.lock().await;
+        let mut household = (*self.household(id)?).clone();
+        household.events.extend_from_slice(events.consumption);
+        household.inventory.extend_from_slice(events.inventory);
+        household.purchases.extend_from_slice(events.purchases);
+        household.trim_history(now);
+        let added = events.consumption.len() + events.inventory.len() + events.purchases.len();
+        let oldest = now.day().plus(-crate::household::HISTORY_DAYS).start();
+        let mut tx = self.store.begin().await?;
+        tx.append_events(id, events, Some(oldest)).await?;
+        tx.audit(
+            now,
+            &self.actor(actor),
+            "household.events_added",
+            &self.audit_name(&household.id),
+            &json!({"added": added}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.households
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.to_owned(), Arc::new(household));
+        Ok(added)
     }
 
     /// The household's needs, oldest first.
@@ -467,32 +523,76 @@ impl Platform {
         Ok(dispatched.len() + expired.len())
     }
 
-    /// One cycle of the timer: dispatches due orders, then for every
-    /// household evaluates its needs and decides every open one. Returns the
-    /// decisions taken.
-    pub async fn run_cycle(&self) -> Result<Vec<Decision>, PlatformError> {
+    /// One cycle of the timer: dispatches due orders and expires asks,
+    /// then for every household evaluates its needs and decides every open
+    /// one. Each household runs apart: an error or a panic in one is
+    /// logged and counted (`vitrine_panics_total{where="needs_cycle"}`) and
+    /// the cycle goes on with the next. Returns the decisions taken.
+    pub async fn run_cycle(self: &Arc<Self>) -> Result<Vec<Decision>, PlatformError> {
+        self.cycle_started();
         self.dispatch_due().await?;
-        let system = Principal::Operator;
+        self.prune_k_anonymity().await?;
         let mut taken = Vec::new();
         for id in self.household_ids() {
-            self.evaluate_needs(&id, &system).await?;
-            for view in self.needs(&id).await? {
-                if !view.open {
-                    continue;
-                }
-                match self
-                    .decide(&id, NeedRef::NeedId(view.need.id.clone()), &system)
-                    .await
-                {
-                    Ok(d) => taken.push(d),
-                    Err(e) => tracing::warn!(
+            let platform = self.clone();
+            let household = id.clone();
+            let run = tokio::spawn(async move { platform.cycle_household(&household).await });
+            match run.await {
+                Ok(Ok(decisions)) => taken.extend(decisions),
+                Ok(Err(e)) => tracing::warn!(
+                    household = %self.audit_name(&HouseholdId(id.clone())),
+                    error = %e,
+                    "the needs cycle skipped a household"
+                ),
+                Err(join) => {
+                    self.metrics
+                        .count("vitrine_panics_total", &[("where", "needs_cycle")]);
+                    tracing::error!(
                         household = %self.audit_name(&HouseholdId(id.clone())),
-                        error = %e,
-                        "a need could not be decided"
-                    ),
+                        panicked = join.is_panic(),
+                        "the needs cycle failed on a household; it goes on with the next"
+                    );
                 }
             }
         }
+        self.cycle_finished();
         Ok(taken)
+    }
+
+    /// One household's part of the cycle.
+    async fn cycle_household(&self, id: &str) -> Result<Vec<Decision>, PlatformError> {
+        let system = Principal::Operator;
+        let mut taken = Vec::new();
+        self.evaluate_needs(id, &system).await?;
+        for view in self.needs(id).await? {
+            if !view.open {
+                continue;
+            }
+            match self
+                .decide(id, NeedRef::NeedId(view.need.id.clone()), &system)
+                .await
+            {
+                Ok(d) => taken.push(d),
+                Err(e) => tracing::warn!(
+                    household = %self.audit_name(&HouseholdId(id.to_owned())),
+                    error = %e,
+                    "a need could not be decided"
+                ),
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Forgets k-anonymity sightings older than the window, in memory and
+    /// in the store.
+    async fn prune_k_anonymity(&self) -> Result<(), PlatformError> {
+        let registry = self.engine.k_anonymity();
+        let today = self.now().day();
+        registry.prune(today);
+        let mut tx = self.store.begin().await?;
+        tx.prune_k_sightings(today.plus(-registry.window_days()))
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -18,6 +18,7 @@ pub mod clock;
 pub mod household;
 pub mod metrics;
 mod operator;
+mod tokens;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -25,6 +26,7 @@ use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
 
+pub use self::CycleHealth as NeedsCycleHealth;
 pub use brand::{BrandOrder, PluginStatus};
 pub use clock::Clock;
 pub use household::{HouseholdExport, NeedRef, NeedView};
@@ -94,6 +96,8 @@ pub enum PlatformError {
         code: &'static str,
         /// Explanation.
         message: String,
+        /// The field at fault, as a path (`consumption[3].at`), when one is.
+        field: Option<String>,
     },
     /// The store failed.
     #[error("{0}")]
@@ -106,6 +110,28 @@ impl PlatformError {
         PlatformError::Invalid {
             code,
             message: message.into(),
+            field: None,
+        }
+    }
+
+    /// A refusal of one field of the input.
+    pub fn invalid_field(
+        code: &'static str,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> PlatformError {
+        PlatformError::Invalid {
+            code,
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    /// The field at fault, when one is named.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            PlatformError::Invalid { field, .. } => field.as_deref(),
+            _ => None,
         }
     }
 
@@ -140,6 +166,34 @@ pub struct Platform {
     audit_names: Pseudonymiser,
     metrics: Metrics,
     clock: Clock,
+    cycle: std::sync::Mutex<CycleState>,
+}
+
+/// When the needs cycle last started and finished (wall clock).
+#[derive(Debug, Default, Clone, Copy)]
+struct CycleState {
+    period: Option<std::time::Duration>,
+    started: Option<std::time::Instant>,
+    finished: Option<std::time::Instant>,
+}
+
+/// The needs cycle's health, for `/healthz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum CycleHealth {
+    /// No periodic cycle runs on this node.
+    Off,
+    /// It finished within the last three periods (or has not had the
+    /// time to finish its first one).
+    Ok {
+        /// Seconds since it last finished, if it has.
+        last_finished_secs_ago: Option<u64>,
+    },
+    /// It has not finished for three periods: stopped or stuck.
+    Stalled {
+        /// Seconds since it last finished, if it ever did.
+        last_finished_secs_ago: Option<u64>,
+    },
 }
 
 fn secret(hex_text: &str) -> Result<[u8; 32], StoreError> {
@@ -186,6 +240,12 @@ impl Platform {
                 .set_policy(policy)
                 .map_err(|e| PlatformError::invalid("policy", e))?;
         }
+        if let Some(bounds) = store.setting("bounds_policy").await? {
+            let bounds = serde_json::from_str(&bounds).map_err(StoreError::from)?;
+            engine
+                .set_bounds(bounds)
+                .map_err(|e| PlatformError::invalid("bounds", e))?;
+        }
         let platform = Platform {
             store,
             runtime,
@@ -196,6 +256,7 @@ impl Platform {
             audit_names: Pseudonymiser::new(audit_names),
             metrics: Metrics::default(),
             clock,
+            cycle: std::sync::Mutex::new(CycleState::default()),
         };
         platform.restore().await?;
         Ok(platform)
@@ -259,16 +320,6 @@ impl Platform {
         for order in self.store.all_orders().await? {
             self.engine.orders().restore(order, today);
         }
-        for d in self.store.all_decisions().await? {
-            self.engine
-                .reports()
-                .record(d.day, &d.household, &d.auction);
-        }
-        for r in self.store.all_reports().await? {
-            self.engine
-                .reports()
-                .restore_spent(&r.brand, r.day, r.epsilon);
-        }
         Ok(())
     }
 
@@ -298,6 +349,12 @@ impl Platform {
                 return Err(PlatformError::invalid(
                     "weak_token",
                     "VITRINE_OPERATOR_TOKEN must be at least 16 characters",
+                ));
+            }
+            Some(t) if self.store.is_revoked(t).await? => {
+                return Err(PlatformError::invalid(
+                    "revoked_token",
+                    "this VITRINE_OPERATOR_TOKEN was revoked; set a new one (it is added as an operator token at start)",
                 ));
             }
             Some(t) => (t.to_owned(), false),
@@ -383,6 +440,45 @@ impl Platform {
             .collect();
         ids.sort();
         ids
+    }
+
+    /// Declares that the needs cycle runs every `period` (for `/healthz`).
+    pub fn set_cycle_period(&self, period: Option<std::time::Duration>) {
+        let mut cycle = self.cycle.lock().unwrap_or_else(|p| p.into_inner());
+        cycle.period = period;
+        cycle.started = period.map(|_| std::time::Instant::now());
+    }
+
+    fn cycle_started(&self) {
+        self.cycle.lock().unwrap_or_else(|p| p.into_inner()).started =
+            Some(std::time::Instant::now());
+    }
+
+    fn cycle_finished(&self) {
+        self.cycle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .finished = Some(std::time::Instant::now());
+    }
+
+    /// Whether the needs cycle keeps running: stalled when it has not
+    /// finished for three of its periods.
+    pub fn cycle_health(&self) -> CycleHealth {
+        let cycle = *self.cycle.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(period) = cycle.period else {
+            return CycleHealth::Off;
+        };
+        let since = |t: Option<std::time::Instant>| t.map(|t| t.elapsed());
+        let last_finished_secs_ago = since(cycle.finished).map(|d| d.as_secs());
+        let reference = cycle.finished.or(cycle.started);
+        match reference {
+            Some(t) if t.elapsed() > period * 3 => CycleHealth::Stalled {
+                last_finished_secs_ago,
+            },
+            _ => CycleHealth::Ok {
+                last_finished_secs_ago,
+            },
+        }
     }
 
     /// Closes the store.

@@ -12,6 +12,43 @@ use crate::runtime::PluginLimits;
 use crate::store::brands::{BrandRecord, PluginVersion, VersionStatus};
 use crate::store::tokens::{Principal, new_token};
 
+/// One call of `plugin` per category it declares, with a neutral request:
+/// the number of offers, or the call's error.
+fn trial_calls(
+    plugin: &crate::runtime::Plugin,
+) -> Vec<(String, Result<usize, crate::runtime::CallError>)> {
+    use crate::model::{DeliveryWindow, NeedKind, OfferRequest, Quantity, Unit};
+    plugin
+        .info()
+        .categories
+        .iter()
+        .map(|category| {
+            let request = OfferRequest {
+                request_id: crate::model::random_request_id(),
+                need: NeedKind::Replenishment,
+                category: category.clone(),
+                quantity: Quantity {
+                    amount: 1,
+                    unit: Unit::Piece,
+                },
+                delivery: DeliveryWindow {
+                    earliest_day: 0,
+                    latest_day: 7,
+                },
+                region: None,
+                budget: None,
+                currency: "EUR".into(),
+                labels: Vec::new(),
+                max_offers: 3,
+            };
+            (
+                category.clone(),
+                plugin.call(&request).outcome.map(|o| o.len()),
+            )
+        })
+        .collect()
+}
+
 /// Something created, with the token that speaks for it (shown once).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Created<T> {
@@ -275,31 +312,84 @@ impl Platform {
 
     /// Replaces the catalog of a version (prices change, code does not: no
     /// recompilation).
+    ///
+    /// The new catalog is tried first: the plugin, with it, is called once
+    /// for each category it declares, and a catalog that makes it answer
+    /// outside the contract's ranges (a price or a credit of `i64::MAX`, a
+    /// delivery in 60,000 days) is refused with the plugin's own error. The
+    /// change, by whom, the catalog's hash and what the trial answered go
+    /// to the audit log, which the brand can read.
     pub async fn set_catalog(
         &self,
         brand: &str,
         version: i64,
         catalog_json: &str,
+        actor: &Principal,
     ) -> Result<PluginVersion, PlatformError> {
         let current = self.version(brand, version).await?;
         let catalog = self
             .runtime
             .parse_catalog(catalog_json.as_bytes())
             .map_err(|e| PlatformError::invalid(e.code(), e.to_string()))?;
+        let live = self.engine.bidders().into_iter().find(|b| b.brand == brand);
+        let plugin = match (&live, current.status) {
+            (Some(b), VersionStatus::Enabled) => b.plugin.with_catalog(catalog.clone()),
+            _ => {
+                let (record, wasm, _) = self
+                    .store
+                    .version_bytes(brand, version)
+                    .await?
+                    .ok_or_else(|| {
+                        PlatformError::NotFound(format!("version {version} of brand {brand}"))
+                    })?;
+                self.load_blocking(wasm, catalog_json.as_bytes().to_vec(), record.limits)
+                    .await?
+            }
+        };
+        let trial = tokio::task::spawn_blocking(move || trial_calls(&plugin))
+            .await
+            .map_err(|e| PlatformError::invalid("trial_failed", e.to_string()))?;
+        if let Some((category, reason)) = trial.iter().find_map(|(c, outcome)| match outcome {
+            Err(crate::runtime::CallError::InvalidOutput { reason }) => Some((c, reason)),
+            _ => None,
+        }) {
+            return Err(PlatformError::invalid(
+                "catalog_breaks_contract",
+                format!(
+                    "with this catalog the plugin answers outside the contract for {category}: {reason}; nothing was changed"
+                ),
+            ));
+        }
         let now = self.now();
+        let outcomes: serde_json::Map<String, serde_json::Value> = trial
+            .iter()
+            .map(|(category, outcome)| {
+                let code = match outcome {
+                    Ok(n) => format!("{n} offer(s)"),
+                    Err(e) => e.code().to_owned(),
+                };
+                (category.clone(), json!(code))
+            })
+            .collect();
         let mut tx = self.store.begin().await?;
         tx.set_catalog(brand, version, catalog_json).await?;
         tx.audit(
             now,
-            &format!("brand:{brand}"),
+            &self.actor(actor),
             "plugin.catalog_set",
             &format!("brand:{brand}"),
-            &json!({"version": version, "entries": catalog.len()}),
+            &json!({
+                "version": version,
+                "entries": catalog.len(),
+                "declared_skus": catalog.declared_skus().count(),
+                "sha256": crate::runtime::sha256_hex(catalog_json.as_bytes()),
+                "trial": outcomes,
+            }),
         )
         .await?;
         tx.commit().await?;
         if current.status == VersionStatus::Enabled
-            && let Some(b) = self.engine.bidders().into_iter().find(|b| b.brand == brand)
+            && let Some(b) = live
         {
             self.engine.register(brand, b.plugin.with_catalog(catalog));
         }
@@ -327,6 +417,33 @@ impl Platform {
             .set_policy(policy.clone())
             .map_err(|e| PlatformError::invalid("invalid_policy", e))?;
         Ok(policy)
+    }
+
+    /// Replaces the bounds on orders and claims per category.
+    pub async fn set_bounds(
+        &self,
+        bounds: crate::auction::BoundsPolicy,
+    ) -> Result<crate::auction::BoundsPolicy, PlatformError> {
+        bounds
+            .validate()
+            .map_err(|e| PlatformError::invalid("invalid_bounds", e))?;
+        let now = self.now();
+        let json = serde_json::to_string(&bounds).map_err(crate::store::StoreError::from)?;
+        let mut tx = self.store.begin().await?;
+        tx.set_setting("bounds_policy", &json).await?;
+        tx.audit(
+            now,
+            "operator",
+            "policy.bounds_set",
+            "policy",
+            &serde_json::to_value(&bounds).unwrap_or_default(),
+        )
+        .await?;
+        tx.commit().await?;
+        self.engine
+            .set_bounds(bounds.clone())
+            .map_err(|e| PlatformError::invalid("invalid_bounds", e))?;
+        Ok(bounds)
     }
 
     /// Creates a household from its initial data and returns its token.

@@ -1,7 +1,8 @@
-//! What brands learn: a win notice for each order they won, under a
-//! pairwise pseudonym of the household; and periodic reports of noisy,
-//! differentially private counts (requests seen, offers, wins, loss reasons)
-//! under a daily ε budget per brand. Nothing else.
+//! What brands learn: a win notice for each order they won once it is
+//! final, under a pairwise pseudonym of the household; and daily reports of
+//! noisy, differentially private counts (requests seen, offers, wins, loss
+//! reasons), each household's part bounded and budgeted (see `privacy`).
+//! Nothing else.
 
 mod privacy;
 mod pseudonym;
@@ -9,11 +10,9 @@ mod pseudonym;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-pub use privacy::{PrivacyConfig, laplace, noisy_count};
+pub use privacy::{PrivacyConfig, discrete_laplace, epsilon_thousandths, noisy_count, os_rng};
 pub use pseudonym::Pseudonymiser;
 
 use crate::auction::{AuctionResult, LossReason};
@@ -21,7 +20,7 @@ use crate::household::HouseholdId;
 use crate::mandate::{Order, OrderStatus};
 use crate::time::Day;
 
-/// What a brand is told when it wins an order.
+/// What a brand is told when an order it won becomes final.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WinNotice {
     /// The brand.
@@ -36,7 +35,7 @@ pub struct WinNotice {
     pub sku: String,
     /// The price paid.
     pub price_paid_minor: u64,
-    /// Placed, or awaiting the household's approval.
+    /// Always `dispatched`: final.
     pub status: OrderStatus,
     /// The day.
     pub day: Day,
@@ -51,8 +50,11 @@ pub struct BrandReport {
     pub day: Day,
     /// ε spent on this report.
     pub epsilon: f64,
-    /// Laplace scale used.
+    /// The discrete Laplace scale used (Δ/ε).
     pub noise_scale: f64,
+    /// Δ: how much one household's day can change the cells.
+    #[serde(default)]
+    pub sensitivity: u64,
     /// Noisy counts; `null` when suppressed (below the threshold).
     pub cells: BTreeMap<String, Option<u64>>,
     /// The suppression threshold.
@@ -63,28 +65,36 @@ pub struct BrandReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case", tag = "error")]
 pub enum ReportError {
-    /// The brand's daily privacy budget would be exceeded.
-    #[error("privacy budget for {brand} on {day}: {spent} of {limit} spent, {asked} asked")]
-    BudgetExhausted {
-        /// The brand.
-        brand: String,
-        /// The day.
-        day: Day,
-        /// Already spent.
-        spent: f64,
-        /// Asked now.
-        asked: f64,
-        /// The daily budget.
-        limit: f64,
-    },
     /// ε must be positive.
     #[error("epsilon must be positive and finite")]
     BadEpsilon,
 }
 
-#[derive(Debug, Default, Clone)]
-struct Counts {
-    cells: BTreeMap<String, u64>,
+/// One brand's exact counts for one day, by household, each household's
+/// part bounded to `max_auctions_per_household` auctions. Never shown: it
+/// is what [`BrandReports::release`] adds noise to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    households: BTreeMap<HouseholdId, (u64, BTreeMap<String, u64>)>,
+}
+
+impl Tally {
+    /// The households that count in it.
+    pub fn households(&self) -> impl Iterator<Item = &HouseholdId> {
+        self.households.keys()
+    }
+
+    /// Leaves `household` out (its privacy budget for the brand is spent).
+    pub fn exclude(&mut self, household: &HouseholdId) {
+        self.households.remove(household);
+    }
+
+    fn total(&self, cell: &str) -> u64 {
+        self.households
+            .values()
+            .map(|(_, cells)| cells.get(cell).copied().unwrap_or(0))
+            .sum()
+    }
 }
 
 /// Win notices kept in memory per brand, the most recent ones. They serve
@@ -93,34 +103,20 @@ struct Counts {
 /// does not grow by one notice per order for ever.
 pub const NOTICES_KEPT_PER_BRAND: usize = 1_000;
 
-#[derive(Default)]
-struct State {
-    counts: HashMap<(String, Day), Counts>,
-    notices: HashMap<String, std::collections::VecDeque<WinNotice>>,
-    spent: HashMap<(String, Day), f64>,
-}
-
-/// Every brand's notices and counts.
+/// Every brand's notices, and how reports are counted and noised.
 pub struct BrandReports {
     pseudonyms: Pseudonymiser,
     config: PrivacyConfig,
-    state: Mutex<State>,
-    rng: Mutex<ChaCha8Rng>,
+    notices: Mutex<HashMap<String, std::collections::VecDeque<WinNotice>>>,
 }
 
 impl BrandReports {
-    /// Reports with `pseudonyms` and `config`; noise from a random seed.
+    /// Reports with `pseudonyms` and `config`.
     pub fn new(pseudonyms: Pseudonymiser, config: PrivacyConfig) -> BrandReports {
-        BrandReports::with_seed(pseudonyms, config, rand::random())
-    }
-
-    /// Same, with a fixed noise seed (simulations, tests).
-    pub fn with_seed(pseudonyms: Pseudonymiser, config: PrivacyConfig, seed: u64) -> BrandReports {
         BrandReports {
             pseudonyms,
             config,
-            state: Mutex::new(State::default()),
-            rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),
+            notices: Mutex::new(HashMap::new()),
         }
     }
 
@@ -129,32 +125,93 @@ impl BrandReports {
         &self.pseudonyms
     }
 
-    /// Counts an auction in its brands' reports.
-    pub fn record(&self, day: Day, household: &HouseholdId, auction: &AuctionResult) {
-        let _ = household;
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let winner = auction.winner().map(|w| w.brand.clone());
-        for bidder in &auction.bidders {
-            let counts = state.counts.entry((bidder.brand.clone(), day)).or_default();
+    /// The privacy settings.
+    pub fn config(&self) -> &PrivacyConfig {
+        &self.config
+    }
+
+    /// `brand`'s exact counts over `auctions` (one day's, with their
+    /// households), each household's first `max_auctions_per_household`
+    /// only.
+    pub fn tally<'a>(
+        &self,
+        brand: &str,
+        auctions: impl IntoIterator<Item = (&'a HouseholdId, &'a AuctionResult)>,
+    ) -> Tally {
+        let mut tally = Tally::default();
+        for (household, auction) in auctions {
+            let Some(bidder) = auction.bidders.iter().find(|b| b.brand == brand) else {
+                continue;
+            };
+            let (auctions, cells) = tally.households.entry(household.clone()).or_default();
+            if *auctions >= self.config.max_auctions_per_household {
+                continue;
+            }
+            *auctions += 1;
             // A blocked brand was not sent the request: only its loss counts.
             if bidder.call != crate::auction::NOT_CALLED {
-                *counts.cells.entry("requests".into()).or_default() += 1;
+                *cells.entry("requests".into()).or_default() += 1;
             }
-            let offers = auction
-                .scored
-                .iter()
-                .filter(|s| s.brand == bidder.brand)
-                .count() as u64
+            let offers = auction.scored.iter().filter(|s| s.brand == brand).count() as u64
                 + bidder.rejected.len() as u64;
-            *counts.cells.entry("offers".into()).or_default() +=
+            *cells.entry("offers".into()).or_default() +=
                 offers.min(self.config.max_offers_per_auction);
+            let won = auction.winner().is_some_and(|w| w.brand == brand);
             let cell = match &bidder.loss {
-                None if winner.as_deref() == Some(bidder.brand.as_str()) => "wins".to_owned(),
+                None if won => "wins".to_owned(),
                 None => continue,
                 Some(loss) => format!("loss:{}", loss.code()),
             };
-            *counts.cells.entry(cell).or_default() += 1;
+            *cells.entry(cell).or_default() += 1;
         }
+        tally
+    }
+
+    /// `brand`'s noisy report for `day` from `tally`, spending `epsilon`:
+    /// every cell, present or not, with discrete Laplace noise from the
+    /// operating system's CSPRNG.
+    pub fn release(
+        &self,
+        brand: &str,
+        day: Day,
+        tally: &Tally,
+        epsilon: f64,
+    ) -> Result<BrandReport, ReportError> {
+        if !(epsilon.is_finite() && epsilon > 0.0) {
+            return Err(ReportError::BadEpsilon);
+        }
+        let sensitivity = self.config.sensitivity();
+        let mut rng = os_rng();
+        // Every cell is released, present or not, so that absence of a cell
+        // reveals nothing.
+        let mut names: Vec<String> = ["requests", "offers", "wins"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        names.extend(LossReason::CODES.iter().map(|c| format!("loss:{c}")));
+        let cells = names
+            .into_iter()
+            .map(|name| {
+                let count = tally.total(&name);
+                let noisy = noisy_count(
+                    &mut rng,
+                    count,
+                    sensitivity,
+                    epsilon,
+                    self.config.suppress_below,
+                );
+                (name, noisy)
+            })
+            .collect();
+        Ok(BrandReport {
+            brand: brand.to_owned(),
+            day,
+            epsilon,
+            noise_scale: sensitivity as f64 / epsilon,
+            sensitivity,
+            cells,
+            suppressed_below: self.config.suppress_below,
+        })
     }
 
     /// Tells the winning brand of an order that has become final (placed
@@ -174,8 +231,8 @@ impl BrandReports {
             status: order.status,
             day,
         };
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let kept = state.notices.entry(order.brand.clone()).or_default();
+        let mut notices = self.notices.lock().unwrap_or_else(|p| p.into_inner());
+        let kept = notices.entry(order.brand.clone()).or_default();
         if kept.len() == NOTICES_KEPT_PER_BRAND {
             kept.pop_front();
         }
@@ -185,102 +242,17 @@ impl BrandReports {
     /// The win notices of `brand`, oldest first: the last
     /// [`NOTICES_KEPT_PER_BRAND`].
     pub fn notices(&self, brand: &str) -> Vec<WinNotice> {
-        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state
-            .notices
+        let notices = self.notices.lock().unwrap_or_else(|p| p.into_inner());
+        notices
             .get(brand)
             .map(|kept| kept.iter().cloned().collect())
             .unwrap_or_default()
-    }
-
-    /// `brand`'s noisy report for `day`, spending `epsilon` of its budget.
-    pub fn report(&self, brand: &str, day: Day, epsilon: f64) -> Result<BrandReport, ReportError> {
-        if !(epsilon.is_finite() && epsilon > 0.0) {
-            return Err(ReportError::BadEpsilon);
-        }
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let limit = self.config.epsilon_per_brand_per_day;
-        let spent = state
-            .spent
-            .get(&(brand.to_owned(), day))
-            .copied()
-            .unwrap_or(0.0);
-        if spent + epsilon > limit + 1e-12 {
-            return Err(ReportError::BudgetExhausted {
-                brand: brand.to_owned(),
-                day,
-                spent,
-                asked: epsilon,
-                limit,
-            });
-        }
-        state.spent.insert((brand.to_owned(), day), spent + epsilon);
-        let counts = state
-            .counts
-            .get(&(brand.to_owned(), day))
-            .cloned()
-            .unwrap_or_default();
-        let scale = self.config.sensitivity() / epsilon;
-        let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
-        // Every cell is released, present or not, so that absence of a cell
-        // reveals nothing.
-        let mut names: Vec<String> = ["requests", "offers", "wins"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
-        names.extend(LossReason::CODES.iter().map(|c| format!("loss:{c}")));
-        let cells = names
-            .into_iter()
-            .map(|name| {
-                let count = counts.cells.get(&name).copied().unwrap_or(0);
-                let noisy = noisy_count(&mut *rng, count, scale, self.config.suppress_below);
-                (name, noisy)
-            })
-            .collect();
-        Ok(BrandReport {
-            brand: brand.to_owned(),
-            day,
-            epsilon,
-            noise_scale: scale,
-            cells,
-            suppressed_below: self.config.suppress_below,
-        })
-    }
-
-    /// Records ε spent on a report issued before a restart.
-    pub fn restore_spent(&self, brand: &str, day: Day, epsilon: f64) {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        *state.spent.entry((brand.to_owned(), day)).or_default() += epsilon;
-    }
-
-    /// ε already spent by `brand` on `day`.
-    pub fn epsilon_spent(&self, brand: &str, day: Day) -> f64 {
-        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state
-            .spent
-            .get(&(brand.to_owned(), day))
-            .copied()
-            .unwrap_or(0.0)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_daily_epsilon_budget_is_enforced_per_brand() {
-        let reports =
-            BrandReports::with_seed(Pseudonymiser::new([1; 32]), PrivacyConfig::default(), 3);
-        let day = Day(100);
-        reports.report("dairy", day, 0.6).unwrap();
-        let refused = reports.report("dairy", day, 0.5).unwrap_err();
-        assert!(matches!(refused, ReportError::BudgetExhausted { .. }));
-        reports.report("dairy", day, 0.4).unwrap();
-        reports.report("farm", day, 1.0).unwrap();
-        reports.report("dairy", day.plus(1), 1.0).unwrap();
-        assert!(reports.report("dairy", day, -1.0).is_err());
-    }
 
     fn order(n: usize, status: OrderStatus) -> Order {
         use crate::model::NeedKind;
@@ -309,8 +281,7 @@ mod tests {
 
     #[test]
     fn only_the_most_recent_win_notices_are_kept_per_brand() {
-        let reports =
-            BrandReports::with_seed(Pseudonymiser::new([1; 32]), PrivacyConfig::default(), 5);
+        let reports = BrandReports::new(Pseudonymiser::new([1; 32]), PrivacyConfig::default());
         for n in 0..NOTICES_KEPT_PER_BRAND + 5 {
             reports.notify_final(&order(n, OrderStatus::Dispatched), Day(101));
         }
@@ -325,8 +296,7 @@ mod tests {
 
     #[test]
     fn a_brand_is_never_told_of_an_order_that_is_not_final() {
-        let reports =
-            BrandReports::with_seed(Pseudonymiser::new([1; 32]), PrivacyConfig::default(), 5);
+        let reports = BrandReports::new(Pseudonymiser::new([1; 32]), PrivacyConfig::default());
         for (n, status) in [
             OrderStatus::AwaitingApproval,
             OrderStatus::Placed,
@@ -344,10 +314,17 @@ mod tests {
 
     #[test]
     fn an_empty_day_reports_every_cell_suppressed_or_small() {
-        let reports =
-            BrandReports::with_seed(Pseudonymiser::new([1; 32]), PrivacyConfig::default(), 4);
-        let report = reports.report("dairy", Day(1), 1.0).unwrap();
+        let reports = BrandReports::new(Pseudonymiser::new([1; 32]), PrivacyConfig::default());
+        let report = reports
+            .release("dairy", Day(1), &Tally::default(), 1.0)
+            .unwrap();
         assert_eq!(report.cells.len(), 3 + LossReason::CODES.len());
         assert!(report.cells.values().all(|v| v.is_none_or(|n| n >= 5)));
+        assert_eq!(report.sensitivity, 20);
+        assert!(
+            reports
+                .release("dairy", Day(1), &Tally::default(), -1.0)
+                .is_err()
+        );
     }
 }

@@ -166,7 +166,9 @@ pub struct LimitsError {
 /// What an operator may set per plugin: any of these, each only tighter
 /// than the runtime's limit (a plugin can be given less, never more, since
 /// the pooling allocator's slots are sized for the runtime's limits).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct PluginLimits {
     /// Instruction budget per call.

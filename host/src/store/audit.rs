@@ -167,6 +167,16 @@ fn entry(row: &sqlx::sqlite::SqliteRow) -> AuditEntry {
 }
 
 impl Store {
+    /// The entries about `subject` (`brand:dairy`), oldest first, at most
+    /// 10,000.
+    pub async fn audit_entries_about(&self, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM audit WHERE subject = ? ORDER BY seq LIMIT 10000")
+            .bind(subject)
+            .fetch_all(self.reader())
+            .await?;
+        Ok(rows.iter().map(entry).collect())
+    }
+
     /// Entries after `after`, at most `limit`, oldest first.
     pub async fn audit_entries(
         &self,

@@ -255,6 +255,19 @@ async fn checkpoint(pool: SqlitePool, writer: SqlitePool) {
 }
 
 impl Tx {
+    /// Sets a setting.
+    pub async fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES (?, ?) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
     /// Commits.
     pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;

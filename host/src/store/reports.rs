@@ -9,9 +9,10 @@ use crate::reports::BrandReport;
 use crate::time::Day;
 
 impl Tx {
-    /// Stores an issued report.
-    pub async fn insert_report(&mut self, report: &BrandReport) -> Result<(), StoreError> {
-        sqlx::query(
+    /// Stores an issued report; `false` if one was already stored for that
+    /// brand and day.
+    pub async fn insert_report(&mut self, report: &BrandReport) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
             "INSERT OR IGNORE INTO brand_reports (brand, day, epsilon, data) VALUES (?, ?, ?, ?)",
         )
         .bind(&report.brand)
@@ -19,7 +20,32 @@ impl Tx {
         .bind(report.epsilon)
         .bind(serde_json::to_string(report)?)
         .execute(&mut *self.tx)
-        .await?;
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// Records that `households` counted, for `epsilon`, in `brand`'s
+    /// report for `day`.
+    pub async fn record_privacy_spend(
+        &mut self,
+        brand: &str,
+        households: &[&crate::household::HouseholdId],
+        day: Day,
+        epsilon: f64,
+    ) -> Result<(), StoreError> {
+        for chunk in households.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT OR IGNORE INTO privacy_spend (brand, household, day, epsilon) ",
+            );
+            q.push_values(chunk, |mut b, household| {
+                b.push_bind(brand)
+                    .push_bind(&household.0)
+                    .push_bind(day.0)
+                    .push_bind(epsilon);
+            });
+            q.build().execute(&mut *self.tx).await?;
+        }
         Ok(())
     }
 
@@ -64,6 +90,49 @@ impl Store {
 }
 
 impl Store {
+    /// ε each household spent in `brand`'s reports after `since`.
+    pub async fn privacy_spent(
+        &self,
+        brand: &str,
+        since: Day,
+    ) -> Result<std::collections::HashMap<String, f64>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT household, SUM(epsilon) FROM privacy_spend WHERE brand = ? AND day > ? \
+             GROUP BY household",
+        )
+        .bind(brand)
+        .bind(since.0)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    /// Every auction held on `day`, with its household (from the stored
+    /// decisions).
+    pub async fn auctions_of_day(
+        &self,
+        day: Day,
+    ) -> Result<Vec<(crate::household::HouseholdId, crate::auction::AuctionResult)>, StoreError>
+    {
+        #[derive(serde::Deserialize)]
+        struct Stored {
+            household: crate::household::HouseholdId,
+            auction: crate::auction::AuctionResult,
+        }
+        let rows =
+            sqlx::query("SELECT data FROM decisions WHERE at >= ? AND at < ? ORDER BY at, id")
+                .bind(day.start().0)
+                .bind(day.plus(1).start().0)
+                .fetch_all(self.reader())
+                .await?;
+        rows.iter()
+            .map(|r| {
+                let stored: Stored = serde_json::from_str(r.get(0))?;
+                Ok((stored.household, stored.auction))
+            })
+            .collect()
+    }
+
     /// The k-anonymity sightings of `day` or later: (combination, household
     /// hash, day).
     pub async fn k_sightings_since(
