@@ -47,16 +47,22 @@ async fn open_platform_with(
     artifacts: Option<&std::path::Path>,
     clock: Clock,
 ) -> Arc<Platform> {
-    let platform = Platform::open(
-        PlatformConfig {
-            db: dir.join("vitrine.db"),
-            artifact_dir: artifacts.map(std::path::Path::to_owned),
-            ..PlatformConfig::default()
-        },
-        clock,
-    )
-    .await
-    .expect("platform opens");
+    open_configured(dir, artifacts, clock, &|_| {}).await
+}
+
+async fn open_configured(
+    dir: &std::path::Path,
+    artifacts: Option<&std::path::Path>,
+    clock: Clock,
+    configure: &dyn Fn(&mut PlatformConfig),
+) -> Arc<Platform> {
+    let mut config = PlatformConfig {
+        db: dir.join("vitrine.db"),
+        artifact_dir: artifacts.map(std::path::Path::to_owned),
+        ..PlatformConfig::default()
+    };
+    configure(&mut config);
+    let platform = Platform::open(config, clock).await.expect("platform opens");
     platform
         .ensure_operator_token(Some(OPERATOR))
         .await
@@ -67,6 +73,20 @@ async fn open_platform_with(
 /// A fresh service with no brand and no household.
 pub async fn service() -> Service {
     fresh_service(None).await
+}
+
+/// A fresh service whose platform settings `configure` changes.
+pub async fn service_configured(configure: &dyn Fn(&mut PlatformConfig)) -> Service {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = Clock::manual(Timestamp::at(today(), 21));
+    let platform = open_configured(dir.path(), None, clock.clone(), configure).await;
+    let router = router(platform.clone(), ApiConfig::default());
+    Service {
+        dir,
+        platform,
+        router,
+        clock,
+    }
 }
 
 /// A fresh service whose compiled plugins are cached in `artifacts`.
@@ -88,6 +108,27 @@ async fn fresh_service(artifacts: Option<&std::path::Path>) -> Service {
 }
 
 impl Service {
+    /// Closes the platform and opens it again on the same database (a
+    /// restart), with the same settings changes and the same clock.
+    pub async fn restart(self, configure: &dyn Fn(&mut PlatformConfig)) -> Service {
+        self.platform.close().await;
+        let Service {
+            dir,
+            platform,
+            clock,
+            ..
+        } = self;
+        drop(platform);
+        let platform = open_configured(dir.path(), None, clock.clone(), configure).await;
+        let router = router(platform.clone(), ApiConfig::default());
+        Service {
+            dir,
+            platform,
+            router,
+            clock,
+        }
+    }
+
     /// Creates brand `name` with its sample plugin enabled; returns its token.
     pub async fn sample_brand(&self, name: &str) -> String {
         let sample = Sample::named(name).expect("a sample");

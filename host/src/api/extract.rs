@@ -162,6 +162,33 @@ fn validator<T: schemars::JsonSchema + 'static>() -> Arc<jsonschema::Validator> 
         .clone()
 }
 
+/// The most specific failure inside `error`: for "none of these shapes"
+/// (a choice between forms, such as a need given by id or in full), the
+/// failure that went deepest into the body; its instance path and its
+/// message without the offending value (which may be large, or private).
+fn innermost(error: &jsonschema::ValidationError<'_>) -> (String, String) {
+    use jsonschema::error::ValidationErrorKind;
+    let choices = match error.kind() {
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            Some(context)
+        }
+        _ => None,
+    };
+    choices
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(innermost)
+        .max_by_key(|(pointer, _)| pointer.matches('/').count())
+        .filter(|(pointer, _)| pointer.len() > error.instance_path().as_str().len())
+        .unwrap_or_else(|| {
+            (
+                error.instance_path().as_str().to_owned(),
+                error.masked().to_string(),
+            )
+        })
+}
+
 /// `/consumption/3/at` as `consumption[3].at`.
 fn field_path(pointer: &str) -> String {
     let mut out = String::new();
@@ -195,13 +222,14 @@ where
             ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
         })?;
         if let Some(error) = validator::<T>().iter_errors(&json).next() {
-            let field = field_path(error.instance_path().as_str());
+            let (pointer, message) = innermost(&error);
+            let field = field_path(&pointer);
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_field",
                 format!(
                     "{field}: {} (the documented shapes and ranges: docs/FORMATS.md)",
-                    crate::model::text::truncate_chars(&error.to_string(), 300)
+                    crate::model::text::truncate_chars(&message, 300)
                 ),
             )
             .with_field(field));

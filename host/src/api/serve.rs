@@ -46,11 +46,18 @@ pub fn raise_descriptor_limit() -> u64 {
     }
 }
 
-/// The router wrapped with what every request gets: panics caught and
-/// answered in JSON, bodies read within the body timeout.
+/// The platform's router wrapped with what every request gets (see
+/// [`wrap`]).
 pub fn app(platform: Arc<Platform>, config: ApiConfig) -> Router {
-    let metrics_platform = platform.clone();
-    router(platform, config)
+    wrap(router(platform.clone(), config), platform, config)
+}
+
+/// `router` wrapped with what every request gets: panics caught, answered
+/// in JSON and counted on `platform`'s metrics, bodies read within the body
+/// timeout.
+pub fn wrap(router: Router, platform: Arc<Platform>, config: ApiConfig) -> Router {
+    let metrics_platform = platform;
+    router
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             config.body_timeout,
         ))

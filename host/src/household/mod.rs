@@ -295,35 +295,52 @@ impl Household {
         let p = &self.preferences;
         let money = crate::model::MAX_MONEY_MINOR as i64;
         let v = &p.services;
-        let values = [
-            v.delivery_slot,
-            v.subscription_cancel_anytime,
-            v.subscription_lock_in,
-            v.returnable_packaging,
-            v.take_back,
-            v.repair_per_month,
-            v.warranty_per_month,
-            v.rental,
-            v.advice,
-            p.delay_penalty_per_day,
-            p.carbon_cost_per_kg,
-        ];
-        if values
-            .into_iter()
-            .chain(p.labels.values().copied())
-            .chain(p.brand_affinity.values().copied())
-            .any(|value| !(-money..=money).contains(&value))
-            || p.delay_penalty_per_day < 0
-            || p.carbon_cost_per_kg < 0
-            || p.budget_caps
-                .values()
-                .any(|cap| *cap as i64 > money || *cap == 0)
-        {
+        let named = [
+            ("services.delivery_slot", v.delivery_slot),
+            (
+                "services.subscription_cancel_anytime",
+                v.subscription_cancel_anytime,
+            ),
+            ("services.subscription_lock_in", v.subscription_lock_in),
+            ("services.returnable_packaging", v.returnable_packaging),
+            ("services.take_back", v.take_back),
+            ("services.repair_per_month", v.repair_per_month),
+            ("services.warranty_per_month", v.warranty_per_month),
+            ("services.rental", v.rental),
+            ("services.advice", v.advice),
+            ("delay_penalty_per_day", p.delay_penalty_per_day),
+            ("carbon_cost_per_kg", p.carbon_cost_per_kg),
+        ]
+        .into_iter()
+        .map(|(field, value)| (field.to_owned(), value))
+        .chain(p.labels.iter().map(|(k, v)| (format!("labels.{k}"), *v)))
+        .chain(
+            p.brand_affinity
+                .iter()
+                .map(|(k, v)| (format!("brand_affinity.{k}"), *v)),
+        );
+        for (field, value) in named {
+            if !(-money..=money).contains(&value) {
+                return Err(invalid(
+                    format!("preferences.{field}"),
+                    format!("must be within ±{money} minor units"),
+                ));
+            }
+        }
+        if p.delay_penalty_per_day < 0 || p.carbon_cost_per_kg < 0 {
             return Err(invalid(
                 "preferences",
-                format!(
-                    "values must be within ±{money} minor units, penalties and costs not negative, caps 1 to {money}"
-                ),
+                "penalties and costs cannot be negative",
+            ));
+        }
+        if let Some((category, _)) = p
+            .budget_caps
+            .iter()
+            .find(|(_, cap)| **cap as i64 > money || **cap == 0)
+        {
+            return Err(invalid(
+                format!("preferences.budget_caps.{category}"),
+                format!("a cap is 1 to {money} minor units"),
             ));
         }
         if p.budget_caps.keys().any(|c| !is_category_path(c)) {

@@ -55,6 +55,9 @@ pub struct HouseholdExport {
     pub decisions: Vec<Decision>,
     /// Its orders.
     pub orders: Vec<Order>,
+    /// Its budget ledger.
+    #[serde(default)]
+    pub ledger: Vec<crate::store::decisions::LedgerEntry>,
 }
 
 /// What a household does with an order.
@@ -74,7 +77,7 @@ fn household_error(e: HouseholdError) -> PlatformError {
             PlatformError::conflict("no_consent", e.to_string())
         }
         HouseholdError::Invalid { ref field, .. } => {
-            PlatformError::invalid_field("invalid_household", field.clone(), e.to_string())
+            PlatformError::invalid_field("invalid_field", field.clone(), e.to_string())
         }
     }
 }
@@ -450,6 +453,7 @@ impl Platform {
             needs: self.needs(id).await?,
             decisions: self.store.decisions(id, i64::MAX).await?,
             orders: self.store.household_orders(id).await?,
+            ledger: self.store.household_ledger(id).await?,
             household,
         })
     }

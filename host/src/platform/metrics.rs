@@ -77,6 +77,11 @@ const HELP: &[(&str, &str, &str)] = &[
         "histogram",
         "HTTP request latency, by route.",
     ),
+    (
+        "vitrine_panics_total",
+        "counter",
+        "Panics caught, by where (handler, needs_cycle): each a bug to fix; the service went on.",
+    ),
 ];
 
 fn labels(pairs: &[(&'static str, &str)]) -> Labels {

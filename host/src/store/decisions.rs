@@ -80,6 +80,22 @@ impl Tx {
     }
 }
 
+/// One line of the budget ledger: an order starting to spend (+) or
+/// stopping (−).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LedgerEntry {
+    /// Its number.
+    pub seq: i64,
+    /// The order.
+    pub order_id: String,
+    /// The mandate that decided it, if any.
+    pub mandate: Option<String>,
+    /// The change, in minor units.
+    pub amount_minor: i64,
+    /// When.
+    pub at: Timestamp,
+}
+
 /// Where a stored need stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeedState {
@@ -217,6 +233,26 @@ impl Store {
             .fetch_all(self.reader())
             .await?;
         parse(rows)
+    }
+
+    /// A household's ledger entries, oldest first.
+    pub async fn household_ledger(&self, household: &str) -> Result<Vec<LedgerEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, order_id, mandate, amount, at FROM ledger WHERE household = ? ORDER BY seq",
+        )
+        .bind(household)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| LedgerEntry {
+                seq: r.get(0),
+                order_id: r.get(1),
+                mandate: r.get(2),
+                amount_minor: r.get(3),
+                at: Timestamp(r.get(4)),
+            })
+            .collect())
     }
 
     /// Orders whose ledger sum differs from their spending (placed or
