@@ -548,3 +548,37 @@ fn a_need_of_the_largest_quantity_is_bucketed_without_wrapping() {
     }
     let _ = Day(0);
 }
+
+#[test]
+fn texts_are_limited_in_characters_so_280_four_byte_characters_are_a_valid_message() {
+    let runtime = runtime();
+    let emoji = "😀".repeat(280);
+    let title = "é".repeat(120);
+    let plugin = hostile_with(
+        &runtime,
+        hostile::TEXT_FORGER,
+        &[
+            ("sku.FORGED-1", "x"),
+            ("message", &emoji),
+            ("title", &title),
+            ("advice", &emoji),
+        ],
+    );
+    let request = request("food/dairy/yogurt", 1);
+    let offers = plugin.call(&request).outcome.expect("a valid answer");
+    assert_eq!(text::chars(offers[0].message.as_deref().unwrap()), 280);
+    assert_eq!(
+        vitrine::model::check_offer(&request, &offers[0], &|s| plugin.catalog().declares_sku(s)),
+        Ok(())
+    );
+    // One character more, and the SDK cuts it (the contract's unit is the
+    // character, in the SDK as in the host).
+    let longer = "😀".repeat(281);
+    let plugin = hostile_with(
+        &runtime,
+        hostile::TEXT_FORGER,
+        &[("sku.FORGED-1", "x"), ("message", &longer)],
+    );
+    let offers = plugin.call(&request).outcome.expect("cut, not refused");
+    assert_eq!(text::chars(offers[0].message.as_deref().unwrap()), 280);
+}

@@ -35,15 +35,29 @@ impl Access {
     }
 }
 
+/// The JSON Schema of a body type, as a reference into the OpenAPI
+/// document's components (its definitions are added to `generator`).
+pub type SchemaOf = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
+
 /// What a route takes as its body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Body {
     /// Nothing.
     None,
-    /// JSON, described by the text.
-    Json(&'static str),
+    /// JSON, described by the text, of the type whose schema is given.
+    Json(&'static str, SchemaOf),
     /// A wasm component's bytes.
     Wasm,
+}
+
+impl Body {
+    fn is_none(&self) -> bool {
+        matches!(self, Body::None)
+    }
+}
+
+fn schema<T: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    generator.subschema_for::<T>()
 }
 
 /// One route.
@@ -106,7 +120,10 @@ pub const ROUTES: &[Route] = {
             "/v1/brands",
             Operator,
             "Create a brand; returns its token once.",
-            Json("{\"id\": string, \"name\": string}"),
+            Json(
+                "{\"id\": string, \"name\": string}",
+                schema::<crate::api::operator::NewBrand>,
+            ),
         ),
         r("GET", "/v1/brands", Operator, "List brands.", NoBody),
         r(
@@ -135,14 +152,20 @@ pub const ROUTES: &[Route] = {
             "/v1/brands/{brand}/plugins/{version}/limits",
             Operator,
             "Tighten this version's limits.",
-            Json("{\"fuel\"?: int, \"deadline_ms\"?: int, \"memory_bytes\"?: int}"),
+            Json(
+                "{\"fuel\"?: int, \"deadline_ms\"?: int, \"memory_bytes\"?: int}",
+                schema::<crate::runtime::PluginLimits>,
+            ),
         ),
         r(
             "PUT",
             "/v1/brands/{brand}/plugins/{version}/catalog",
             OperatorOrOwnBrand,
             "Replace this version's catalog (prices).",
-            Json("catalog: object of scalars"),
+            Json(
+                "catalog: object of scalars",
+                schema::<serde_json::Map<String, Value>>,
+            ),
         ),
         r(
             "POST",
@@ -191,7 +214,10 @@ pub const ROUTES: &[Route] = {
             "/v1/tokens",
             Operator,
             "Issue a token for a brand or a household (shown once).",
-            Json("{\"role\": \"brand\"|\"household\"|\"operator\", \"id\"?: string}"),
+            Json(
+                "{\"role\": \"brand\"|\"household\"|\"operator\", \"id\"?: string}",
+                schema::<crate::api::tokens::NewToken>,
+            ),
         ),
         r(
             "POST",
@@ -219,7 +245,7 @@ pub const ROUTES: &[Route] = {
             "/v1/policy",
             Operator,
             "Replace the data-sharing policy.",
-            Json("SharingPolicy"),
+            Json("SharingPolicy", schema::<crate::minimiser::SharingPolicy>),
         ),
         r(
             "GET",
@@ -233,7 +259,7 @@ pub const ROUTES: &[Route] = {
             "/v1/policy/bounds",
             Operator,
             "Replace the bounds per category.",
-            Json("BoundsPolicy"),
+            Json("BoundsPolicy", schema::<crate::auction::BoundsPolicy>),
         ),
         r(
             "GET",
@@ -247,7 +273,7 @@ pub const ROUTES: &[Route] = {
             "/v1/households",
             Operator,
             "Create a household from its data; returns its token once.",
-            Json("Household"),
+            Json("Household", schema::<crate::household::Household>),
         ),
         r(
             "GET",
@@ -268,42 +294,48 @@ pub const ROUTES: &[Route] = {
             "/v1/households/{household}/events",
             OwnHousehold,
             "Add consumption events, inventory readings, purchases.",
-            Json("{\"consumption\"?: [..], \"inventory\"?: [..], \"purchases\"?: [..]}"),
+            Json(
+                "{\"consumption\"?: [..], \"inventory\"?: [..], \"purchases\"?: [..]}",
+                schema::<crate::api::household::Events>,
+            ),
         ),
         r(
             "PUT",
             "/v1/households/{household}/calendar",
             OwnHousehold,
             "Replace calendar facts.",
-            Json("Calendar"),
+            Json("Calendar", schema::<crate::household::Calendar>),
         ),
         r(
             "POST",
             "/v1/households/{household}/signals",
             OwnHousehold,
             "Add context signals (refused without consent).",
-            Json("[ContextSignal]"),
+            Json(
+                "[ContextSignal]",
+                schema::<Vec<crate::household::ContextSignal>>,
+            ),
         ),
         r(
             "PUT",
             "/v1/households/{household}/preferences",
             OwnHousehold,
             "Replace preferences.",
-            Json("Preferences"),
+            Json("Preferences", schema::<crate::household::Preferences>),
         ),
         r(
             "PUT",
             "/v1/households/{household}/consents",
             OwnHousehold,
             "Replace consents (withdrawing signals erases them).",
-            Json("[DataField]"),
+            Json("[DataField]", schema::<crate::household::Consents>),
         ),
         r(
             "PUT",
             "/v1/households/{household}/mandates",
             OwnHousehold,
             "Replace mandates.",
-            Json("[Mandate]"),
+            Json("[Mandate]", schema::<Vec<crate::mandate::Mandate>>),
         ),
         r(
             "GET",
@@ -331,7 +363,10 @@ pub const ROUTES: &[Route] = {
             "/v1/households/{household}/decisions",
             OwnHousehold,
             "Decide a need now.",
-            Json("{\"need_id\": string} or {\"need\": Need}"),
+            Json(
+                "{\"need_id\": string} or {\"need\": Need}",
+                schema::<crate::platform::NeedRef>,
+            ),
         )),
         r(
             "GET",
@@ -383,8 +418,83 @@ pub fn find(method: &str, path: &str) -> Option<&'static Route> {
     ROUTES.iter().find(|r| r.method == method && r.path == path)
 }
 
-/// The OpenAPI 3.1 document.
+/// The statuses a route answers with, and why, in the OpenAPI document
+/// (a test calls every route and checks each status it sees is listed,
+/// and CI runs schemathesis against `vitrine serve` to check the same).
+fn responses(route: &Route) -> serde_json::Map<String, Value> {
+    let mut responses = serde_json::Map::new();
+    let json_ok = |description: &str| {
+        json!({"description": description,
+               "content": {"application/json": {"schema": {}}}})
+    };
+    match (route.method, route.path) {
+        ("GET", "/metrics") => {
+            responses.insert(
+                "200".into(),
+                json!({"description": "Prometheus text format.",
+                       "content": {"text/plain": {"schema": {"type": "string"}}}}),
+            );
+        }
+        ("GET", "/healthz") => {
+            responses.insert(
+                "200".into(),
+                json_ok("The database answers and the needs cycle runs."),
+            );
+            responses.insert(
+                "503".into(),
+                error_response("The database does not answer, or the needs cycle has stalled."),
+            );
+        }
+        ("POST", _) => {
+            responses.insert("200".into(), json_ok("Done."));
+            responses.insert("201".into(), json_ok("Created."));
+        }
+        _ => {
+            responses.insert("200".into(), json_ok("OK."));
+        }
+    }
+    responses.insert(
+        "400".into(),
+        error_response("A malformed path, query or body (not JSON)."),
+    );
+    responses.insert(
+        "404".into(),
+        error_response("No such resource (or not the caller's)."),
+    );
+    responses.insert(
+        "429".into(),
+        error_response("The token is over its rate; see Retry-After."),
+    );
+    if route.access != Access::Public {
+        responses.insert("401".into(), error_response("No valid token."));
+        responses.insert(
+            "403".into(),
+            error_response("The token may not act on this resource."),
+        );
+    }
+    if route.method != "GET" || route.path.contains("{day}") {
+        responses.insert(
+            "409".into(),
+            error_response("The state does not allow it (already done, too late, not yet)."),
+        );
+        responses.insert(
+            "422".into(),
+            error_response("Well-formed but refused: a field out of its range (named in `field`), a bad plugin."),
+        );
+    }
+    if !route.body.is_none() {
+        responses.insert("413".into(), error_response("Body over the limit."));
+    }
+    responses
+}
+
+/// The OpenAPI 3.1 document. Request bodies' schemas are derived from the
+/// same serde types the API reads (`schemars`), ranges included.
 pub fn openapi() -> Value {
+    let settings = schemars::generate::SchemaSettings::draft2020_12().with(|s| {
+        s.definitions_path = "/components/schemas".into();
+    });
+    let mut generator = settings.into_generator();
     let mut paths = serde_json::Map::new();
     for route in ROUTES {
         let params: Vec<Value> = route
@@ -394,45 +504,32 @@ pub fn openapi() -> Value {
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
             .chain(route.idempotent.then(|| {
                 json!({"name": "Idempotency-Key", "in": "header", "required": false,
-                       "description": "Retries with the same key and body get the first answer.",
-                       "schema": {"type": "string", "maxLength": 255}})
+                       "description": "Retries with the same key and request get the first answer.",
+                       "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
             }))
             .collect();
-        let mut responses = serde_json::Map::new();
-        responses.insert(
-            "200".into(),
-            json!({"description": "OK (201 when created)"}),
-        );
-        if route.access != Access::Public {
-            responses.insert("401".into(), error_response("No valid token."));
-            responses.insert(
-                "403".into(),
-                error_response("The token may not act on this resource."),
-            );
-        }
-        if route.body != Body::None {
-            responses.insert("400".into(), error_response("Malformed body."));
-            responses.insert("413".into(), error_response("Body over the limit."));
-            responses.insert("422".into(), error_response("Well-formed but refused."));
-        }
         let mut op = json!({
             "summary": route.summary,
             "description": format!("Who may call it: {}.", route.access.describe()),
             "parameters": params,
-            "responses": responses,
+            "responses": responses(route),
         });
         if route.access != Access::Public {
             op["security"] = json!([{"bearer": []}]);
         }
         match route.body {
             Body::None => {}
-            Body::Json(shape) => {
+            Body::Json(shape, schema) => {
+                let schema = schema(&mut generator);
                 op["requestBody"] = json!({"required": true, "description": shape,
-                    "content": {"application/json": {"schema": {"type": "object"}}}});
+                    "content": {"application/json": {"schema": schema}}});
             }
             Body::Wasm => {
-                op["requestBody"] = json!({"required": true, "description": "A wasm component for vitrine:brand.",
-                    "content": {"application/wasm": {"schema": {"type": "string", "format": "binary"}}}});
+                op["requestBody"] = json!({"required": true, "description": "A wasm component for vitrine:brand (the bytes, whatever the content type).",
+                "content": {
+                    "application/wasm": {"schema": {"type": "string", "format": "binary"}},
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                }});
             }
         }
         let entry = paths
@@ -440,19 +537,26 @@ pub fn openapi() -> Value {
             .or_insert_with(|| json!({}));
         entry[route.method.to_lowercase()] = op;
     }
+    let mut schemas: serde_json::Map<String, Value> =
+        generator.take_definitions(true).into_iter().collect();
+    schemas.insert(
+        "Error".into(),
+        json!({"type": "object", "required": ["error"], "properties": {"error": {
+            "type": "object", "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                           "field": {"type": "string"}}}}}),
+    );
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Vitrine",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "A platform that buys on behalf of households; brands compete through sandboxed plugins. Every error is {\"error\": {\"code\", \"message\"}}."
+            "description": "A platform that buys on behalf of households; brands compete through sandboxed plugins. Every error is {\"error\": {\"code\", \"message\", \"field\"?}}."
         },
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {"error": {
-                "type": "object", "required": ["code", "message"],
-                "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}
+            "schemas": schemas,
         }
     })
 }

@@ -103,7 +103,7 @@ fn quantity_to_wit(q: Quantity) -> wit::Quantity {
 fn offer_to_wit(o: Offer) -> wit::Offer {
     wit::Offer {
         sku: o.sku,
-        title: o.title,
+        title: crate::offer::cut(o.title, crate::offer::MAX_TITLE_CHARS),
         kind: match o.kind {
             OfferKind::Purchase => wit::OfferKind::Purchase,
             OfferKind::Subscription => wit::OfferKind::Subscription,
@@ -118,7 +118,9 @@ fn offer_to_wit(o: Offer) -> wit::Offer {
         services: o.services.into_iter().map(service_to_wit).collect(),
         labels: o.labels,
         carbon_grams: o.carbon_grams,
-        message: o.message,
+        message: o
+            .message
+            .map(|m| crate::offer::cut(m, crate::offer::MAX_MESSAGE_CHARS)),
     }
 }
 
@@ -148,7 +150,9 @@ fn service_to_wit(s: Service) -> wit::Service {
         Service::WarrantyMonths(m) => wit::Service::WarrantyMonths(m),
         Service::RentalDays(d) => wit::Service::RentalDays(d),
         Service::Loyalty { minor } => wit::Service::LoyaltyMinor(minor),
-        Service::Advice(text) => wit::Service::Advice(text),
+        Service::Advice(text) => {
+            wit::Service::Advice(crate::offer::cut(text, crate::offer::MAX_MESSAGE_CHARS))
+        }
     }
 }
 

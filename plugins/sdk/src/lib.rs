@@ -86,7 +86,9 @@ pub mod testing;
 #[path = "glue.rs"]
 pub mod __private;
 
-pub use offer::{BidError, BrandInfo, Offer, OfferKind, Package, Service};
+pub use offer::{
+    BidError, BrandInfo, MAX_MESSAGE_CHARS, MAX_TITLE_CHARS, Offer, OfferKind, Package, Service,
+};
 pub use request::{
     BudgetBand, DeliveryWindow, NeedKind, Quantity, Region, Request, Unit, category_is_under,
 };

@@ -3,6 +3,21 @@
 
 use crate::request::Quantity;
 
+/// The longest title the platform accepts, in characters (Unicode scalar
+/// values, whatever their size in bytes). The SDK cuts longer titles when
+/// it hands the offer over, so a long title never fails a call.
+pub const MAX_TITLE_CHARS: usize = 120;
+/// The longest message or advice text, in characters; cut likewise.
+pub const MAX_MESSAGE_CHARS: usize = 280;
+
+/// `text` cut to its first `max` characters.
+pub(crate) fn cut(mut text: String, max: usize) -> String {
+    if let Some((end, _)) = text.char_indices().nth(max) {
+        text.truncate(end);
+    }
+    text
+}
+
 /// What kind of deal an offer is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OfferKind {
@@ -69,7 +84,9 @@ pub enum Service {
 pub struct Offer {
     /// The brand's own stock-keeping unit.
     pub sku: String,
-    /// A short human-readable title.
+    /// A short human-readable title: at most [`MAX_TITLE_CHARS`]
+    /// characters (cut when the offer is handed over). Plain text: line
+    /// breaks and control characters are removed by the platform.
     pub title: String,
     /// Purchase, subscription, rental, ...
     pub kind: OfferKind,
@@ -87,7 +104,8 @@ pub struct Offer {
     pub labels: Vec<String>,
     /// Estimated carbon footprint in grams.
     pub carbon_grams: Option<u32>,
-    /// A short message from the brand to the household.
+    /// A short message from the brand to the household: at most
+    /// [`MAX_MESSAGE_CHARS`] characters (cut when the offer is handed over).
     pub message: Option<String>,
 }
 
@@ -217,4 +235,18 @@ pub struct Package {
     pub version: &'static str,
     /// `CARGO_PKG_AUTHORS` of the plugin crate (may be empty).
     pub authors: &'static str,
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_cut_by_characters_at_the_platforms_limits() {
+        let long = "😀".repeat(300);
+        assert_eq!(cut(long.clone(), MAX_MESSAGE_CHARS).chars().count(), 280);
+        assert_eq!(cut("short".into(), MAX_TITLE_CHARS), "short");
+        let t = cut("é".repeat(121), MAX_TITLE_CHARS);
+        assert_eq!(t.chars().count(), 120);
+    }
 }
