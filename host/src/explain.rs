@@ -58,14 +58,28 @@ pub struct OfferPart {
 pub struct PricePart {
     /// The rule.
     pub rule: PricingRule,
-    /// The winner's offered price.
+    /// The winner's offered price, before its money claims.
     pub offer_price_minor: u64,
+    /// The money it claimed (credits, deposits, loyalty), settled: the
+    /// household pays that much less.
+    #[serde(default)]
+    pub credits_minor: u64,
     /// What is paid.
     pub price_paid_minor: u64,
     /// The runner-up's score, when there was one.
     pub runner_up_score: Option<f64>,
     /// Whether the budget cap limited the price.
     pub capped: bool,
+    /// What set the price: the runner-up, the reserve, the cap or the ask.
+    #[serde(default = "ask")]
+    pub bound: crate::auction::PriceBound,
+    /// The reserve (the most paid on the household's behalf), if known.
+    #[serde(default)]
+    pub reserve_minor: Option<u64>,
+}
+
+fn ask() -> crate::auction::PriceBound {
+    crate::auction::PriceBound::Ask
 }
 
 /// The mandate check.
@@ -151,9 +165,12 @@ pub fn explain(
     let price = auction.settlement.as_ref().map(|s| PricePart {
         rule: s.rule,
         offer_price_minor: s.offer_price_minor,
+        credits_minor: s.credits_minor,
         price_paid_minor: s.price_paid_minor,
         runner_up_score: auction.runner_up().map(|r| r.breakdown.score),
         capped: s.capped,
+        bound: s.bound,
+        reserve_minor: s.reserve_minor,
     });
     let losses = auction
         .bidders
@@ -188,12 +205,19 @@ pub fn explain(
     } else {
         text.push_str("\nNo brand serves this category: nothing was shared.");
     }
+    // Everything a plugin wrote appears only inside quotes, normalised:
+    // no plugin string can make a line that reads as the platform's.
     let line = |label: &str, s: &OfferPart| {
         let b = &s.score;
+        let credits = if b.money_claims_minor > 0 {
+            format!(" less {} of settled credits", money(b.money_claims_minor))
+        } else {
+            String::new()
+        };
         format!(
-            "\n{label}: {} — {} at {} {currency}, score {} (services {}, labels {}, affinity {}, delay {}, carbon {}).",
+            "\n{label}: {} — {} at {} {currency}{credits}, score {} (services {}, labels {}, affinity {}, delay {}, carbon {}).",
             s.brand,
-            s.title,
+            crate::model::text::quoted(&s.title),
             money(b.price_minor),
             signed_money(b.score),
             signed_money(b.services.values().sum::<i64>() as f64),
@@ -213,22 +237,39 @@ pub fn explain(
         (None, _) => text.push_str("\nNo acceptable offer."),
     }
     if let Some(p) = &price {
-        text.push_str(&match (p.rule, p.runner_up_score) {
-            (PricingRule::SecondScore, Some(_)) => format!(
-                "\nPrice: second score — {} {currency} (offered {}), the price at which this offer is exactly as good for you as the runner-up's{}.",
-                money(p.price_paid_minor),
-                money(p.offer_price_minor),
-                if p.capped { ", limited by your budget cap" } else { "" }
+        use crate::auction::PriceBound;
+        let offered = money(p.offer_price_minor.saturating_sub(p.credits_minor));
+        let paid = money(p.price_paid_minor);
+        text.push_str(&match (p.rule, p.bound) {
+            (PricingRule::PayAsOffered, _) => {
+                format!("\nPrice: {paid} {currency}, as offered.")
+            }
+            (PricingRule::SecondScore, PriceBound::RunnerUp) => format!(
+                "\nPrice: second score — {paid} {currency} (offered {offered}), the price at which this offer is exactly as good for you as the runner-up's."
             ),
-            (PricingRule::SecondScore, None) => format!(
-                "\nPrice: {} {currency}, the offered price (no competing offer).",
-                money(p.price_paid_minor)
+            (PricingRule::SecondScore, PriceBound::Reserve) => format!(
+                "\nPrice: {paid} {currency} (offered {offered}): your usual price for this much plus a margin, the most paid on your behalf, below what the runner-up would have allowed."
             ),
-            (PricingRule::PayAsOffered, _) => format!(
-                "\nPrice: {} {currency}, as offered.",
-                money(p.price_paid_minor)
+            (PricingRule::SecondScore, PriceBound::Cap) => format!(
+                "\nPrice: {paid} {currency} (offered {offered}), limited by your cap."
             ),
+            (PricingRule::SecondScore, PriceBound::Ask) => match p.reserve_minor {
+                Some(reserve) if p.price_paid_minor > reserve => format!(
+                    "\nPrice: {paid} {currency}, the offered price, above the most paid on your behalf ({}).",
+                    money(reserve)
+                ),
+                _ if p.runner_up_score.is_none() => format!(
+                    "\nPrice: {paid} {currency}, the offered price (no competing offer)."
+                ),
+                _ => format!("\nPrice: {paid} {currency}, the offered price."),
+            },
         });
+        if p.credits_minor > 0 {
+            text.push_str(&format!(
+                " Its credits ({} {currency}) are settled by the platform: deducted from what the brand is paid, they are already out of the {paid} you pay.",
+                money(p.credits_minor)
+            ));
+        }
     }
     text.push_str(&format!(
         "\nDecision: {} — {rule}.",
