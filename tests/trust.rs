@@ -431,6 +431,48 @@ fn every_way_of_making_the_host_copy_is_charged_to_fuel_until_it_runs_out() {
     }
 }
 
+#[test]
+fn host_work_is_charged_even_when_an_epoch_tick_lands_inside_an_import() {
+    // With a tick every 20 µs, epoch callbacks keep landing inside the
+    // plugin's allocator while an import's result is being lowered, after
+    // the import counted its bytes: the charge must still stick (it is made
+    // when the import returns, not in the nested runtime call).
+    let runtime = Runtime::new(Limits {
+        epoch_tick: Duration::from_micros(20),
+        deadline: Duration::from_secs(2),
+        ..Limits::default()
+    })
+    .unwrap();
+    let payload = "p".repeat(500 << 10);
+    let plugin = hostile_with(
+        &runtime,
+        hostile::HOST_BURNER,
+        &[("mode", "catalog"), ("bytes", "0"), ("payload", &payload)],
+    );
+    let limits = runtime.limits();
+    // The one crossing that runs over: the key and the payload, and its fee.
+    let one_crossing = (payload.len() + 16) as u64 + vitrine::runtime::metering::FUEL_PER_CROSSING;
+    for _ in 0..5 {
+        let report = plugin.call(&request("food/dairy/yogurt", 1));
+        assert!(
+            matches!(report.outcome, Err(CallError::OutOfFuel { .. })),
+            "{:?}",
+            report.outcome
+        );
+        // Every tick is a crossing too; each fee is at most FUEL_PER_CROSSING.
+        let ticks = (report.wall_time.as_micros() / 20 + 2) as u64;
+        assert!(
+            report.host_fuel
+                <= limits.fuel
+                    + one_crossing
+                    + ticks * vitrine::runtime::metering::FUEL_PER_CROSSING,
+            "{} charged in {:?}",
+            report.host_fuel,
+            report.wall_time
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_well_behaved_plugin_sharing_a_loaded_machine_with_a_heavy_one_is_never_suspended() {
     // A short deadline and 48 auctions at once on two cores: calls are
@@ -478,6 +520,33 @@ async fn a_well_behaved_plugin_sharing_a_loaded_machine_with_a_heavy_one_is_neve
     );
     assert!(looper.health_status().suspended || looper.health_status().failures_in_a_row > 0);
     assert!(burner.health_status().suspended || burner.health_status().failures_in_a_row > 0);
+}
+
+#[test]
+fn a_plugin_that_works_through_its_deadline_is_charged_its_cpu_time_a_quick_one_its_wall_time() {
+    // The CPU clock is read only by calls that outlive a tick (see
+    // `runtime::clock`): a looper's timeout carries the CPU it burned, enough
+    // to be blamed; a quick call reports no more than its wall time.
+    let runtime = Runtime::new(Limits {
+        deadline: Duration::from_millis(40),
+        fuel: 1 << 40,
+        ..Limits::default()
+    })
+    .unwrap();
+    let looper = hostile_with(&runtime, hostile::LOOPER, &[]);
+    let report = looper.call(&request("food/dairy/yogurt", 1));
+    assert!(matches!(report.outcome, Err(CallError::Timeout { .. })));
+    assert!(
+        report.cpu_time >= Duration::from_millis(10),
+        "a looper that ran 40 ms reports {:?} of CPU",
+        report.cpu_time
+    );
+    assert!(report.cpu_time <= report.wall_time + Duration::from_millis(2));
+    let dairy = Sample::named("dairy").unwrap();
+    let honest = dairy.load(&runtime).unwrap();
+    let report = honest.call(&dairy.request());
+    assert!(report.outcome.is_ok());
+    assert!(report.cpu_time <= report.wall_time);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! are told what they may know, and the household gets an explanation.
 
 use std::collections::BTreeSet;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +15,7 @@ use crate::auction::{
 use crate::explain::{Explanation, explain};
 use crate::household::{Household, HouseholdError, HouseholdId};
 use crate::mandate::{MandateDecision, OrderBook, OrderError, OrderRequest, Placement, covering};
-use crate::minimiser::{KAnonymity, Minimised, MinimiserConfig, SharingPolicy, minimise};
+use crate::minimiser::{KAnonymity, Minimised, Minimiser, MinimiserConfig, SharingPolicy};
 use crate::needs::Need;
 use crate::reports::{BrandReports, PrivacyConfig, Pseudonymiser};
 use crate::runtime::Plugin;
@@ -159,8 +159,8 @@ fn check_need(need: &Need) -> Result<(), DecisionError> {
 /// ledger, brand reports.
 pub struct DecisionEngine {
     bidders: RwLock<Vec<Bidder>>,
-    policy: RwLock<SharingPolicy>,
-    bounds: RwLock<BoundsPolicy>,
+    policy: RwLock<Arc<SharingPolicy>>,
+    bounds: RwLock<Arc<BoundsPolicy>>,
     registry: KAnonymity,
     orders: OrderBook,
     reports: BrandReports,
@@ -182,8 +182,8 @@ impl DecisionEngine {
     ) -> DecisionEngine {
         DecisionEngine {
             bidders: RwLock::new(Vec::new()),
-            policy: RwLock::new(SharingPolicy::default()),
-            bounds: RwLock::new(BoundsPolicy::default()),
+            policy: RwLock::default(),
+            bounds: RwLock::default(),
             registry: KAnonymity::with_salt(
                 config.minimiser.k,
                 config.minimiser.k_window_days,
@@ -224,12 +224,12 @@ impl DecisionEngine {
     /// signals).
     pub fn set_policy(&self, policy: SharingPolicy) -> Result<(), String> {
         policy.validate()?;
-        *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+        *self.policy.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(policy);
         Ok(())
     }
 
     /// The data-sharing policy.
-    pub fn policy(&self) -> SharingPolicy {
+    pub fn policy(&self) -> Arc<SharingPolicy> {
         self.policy
             .read()
             .unwrap_or_else(|p| p.into_inner())
@@ -239,12 +239,12 @@ impl DecisionEngine {
     /// Replaces the operator's bounds (refused if they cannot work).
     pub fn set_bounds(&self, bounds: BoundsPolicy) -> Result<(), String> {
         bounds.validate()?;
-        *self.bounds.write().unwrap_or_else(|p| p.into_inner()) = bounds;
+        *self.bounds.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(bounds);
         Ok(())
     }
 
     /// The operator's bounds on caps, reserves and claims, per category.
-    pub fn bounds(&self) -> BoundsPolicy {
+    pub fn bounds(&self) -> Arc<BoundsPolicy> {
         self.bounds
             .read()
             .unwrap_or_else(|p| p.into_inner())
@@ -361,20 +361,11 @@ impl DecisionEngine {
             .into_iter()
             .filter(|b| b.plugin.serves(&need.category))
             .collect();
+        let minimiser =
+            Minimiser::new(need, household, &self.registry, &self.config.minimiser, now);
         let requests: Vec<(String, Minimised)> = eligible
             .iter()
-            .map(|b| {
-                let minimised = minimise(
-                    need,
-                    household,
-                    &b.brand,
-                    &policy,
-                    &self.registry,
-                    &self.config.minimiser,
-                    now,
-                );
-                (b.brand.clone(), minimised)
-            })
+            .map(|b| (b.brand.clone(), minimiser.for_brand(&b.brand, &policy)))
             .collect();
         let bids = eligible
             .into_iter()

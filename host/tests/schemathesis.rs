@@ -86,6 +86,9 @@ async fn schemathesis_finds_no_server_error_and_no_undocumented_status() {
     ];
     for (role, token) in tokens {
         let out = Command::new(&st)
+            // Its cache of crashes goes in the temporary directory, not the
+            // work tree.
+            .current_dir(dir.path())
             .arg("--config-file")
             .arg(&config)
             .args([

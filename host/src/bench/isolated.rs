@@ -38,6 +38,12 @@ pub struct IsolatedCallReport {
     pub ratio_to_native: f64,
     /// V8 fresh context / production.
     pub v8_ratio_to_production: Option<f64>,
+    /// The dairy on the production path without the host-work meter, p50
+    /// (µs): what the meter costs is `production_us` minus this.
+    pub unmetered_us: f64,
+    /// Production / production without the host-work meter (median of
+    /// per-round ratios): the meter's cost as a ratio.
+    pub ratio_to_unmetered: f64,
     /// The dairy on the production path.
     pub production: Stats,
     /// The dairy component on plain wasmtime (default pooling engine, stock
@@ -45,6 +51,8 @@ pub struct IsolatedCallReport {
     pub same_component_plain: Stats,
     /// The dairy's logic in native Rust (`bench::native`).
     pub native: Stats,
+    /// The dairy on the production path, host-work meter off.
+    pub unmetered: Stats,
     /// The dairy's logic in JavaScript, a fresh V8 context per call.
     pub v8_fresh_context: Option<Stats>,
     /// The minimal component on plain wasmtime with the default pooling
@@ -130,6 +138,7 @@ pub fn isolated_call(
     let plain = PlainPlugin::new(dairy.wasm, dairy_catalog.clone())
         .map_err(|e| anyhow::anyhow!("dairy on plain wasmtime: {e:#}"))?;
     let mut node = NodeBidder::start(&dairy_request, dairy.catalog_json)?;
+    let dairy_plugin = dairy.load(&runtime)?;
     let mut bench = Interleaved::new();
     bench.add("floor", || {
         std::hint::black_box(floor.call());
@@ -140,6 +149,11 @@ pub fn isolated_call(
     bench.add("dairy, same component on plain wasmtime", || {
         let offers = plain.call(&dairy_request).expect("plain dairy bids");
         std::hint::black_box(offers);
+    });
+    bench.add("dairy, production without the host-work meter", || {
+        let report = dairy_plugin.call_unmetered(&dairy_request);
+        assert!(report.outcome.is_ok(), "{:?}", report.outcome);
+        std::hint::black_box(report);
     });
     bench.add("dairy, native Rust", || {
         let offers = dairy_offers(&dairy_request, &dairy_catalog).expect("native dairy bids");
@@ -158,10 +172,10 @@ pub fn isolated_call(
         });
     }
     let results = bench.run(200, rounds, per_round);
-    let others = if node.is_some() { 5 } else { 4 };
+    let others = if node.is_some() { 6 } else { 5 };
     let (fixed, sample_results) = results.split_at(others);
     let floors = &fixed[..2];
-    let (plain, native, v8) = (&fixed[2], &fixed[3], fixed.get(4));
+    let (plain, unmetered, native, v8) = (&fixed[2], &fixed[3], &fixed[4], fixed.get(5));
     let production = sample_results
         .iter()
         .find(|m| m.name == "dairy")
@@ -206,9 +220,12 @@ pub fn isolated_call(
         ratio_to_same_component_plain: production.ratio_to(plain),
         ratio_to_native: production.ratio_to(native),
         v8_ratio_to_production: v8.map(|m| m.ratio_to(production)),
+        unmetered_us: unmetered.stats.p50_us,
+        ratio_to_unmetered: production.ratio_to(unmetered),
         production: production.stats,
         same_component_plain: plain.stats,
         native: native.stats,
+        unmetered: unmetered.stats,
         v8_fresh_context: v8.map(|m| m.stats),
         floor: floors[0].stats,
         floor_on_production_engine: floors[1].stats,

@@ -168,6 +168,12 @@ fn isolated_table(iso: &Value) -> String {
     );
     row(
         &mut t,
+        "production without the host-work meter",
+        &iso["unmetered"],
+        ratio(&iso["ratio_to_unmetered"]),
+    );
+    row(
+        &mut t,
         "same component, plain wasmtime (no limits, stock WASI)",
         &iso["same_component_plain"],
         ratio(&iso["ratio_to_same_component_plain"]),

@@ -208,35 +208,37 @@ impl Household {
         now: Timestamp,
     ) -> Result<(), HouseholdError> {
         let latest = now.plus_hours(FUTURE_SLACK_HOURS);
-        let check = |field: String, category: &str, amount: u32, at: Timestamp| {
+        // The field is named (formatted) only when it is wrong.
+        let check = |list: &str, i: usize, category: &str, amount: u32, at: Timestamp| {
+            let field = || format!("{list}[{i}]");
             if !is_category_path(category) {
                 return Err(invalid(
-                    format!("{field}.category"),
+                    format!("{}.category", field()),
                     format!("{category:?} is not a taxonomy path"),
                 ));
             }
             if amount > crate::model::MAX_AMOUNT {
                 return Err(invalid(
-                    format!("{field}.amount"),
+                    format!("{}.amount", field()),
                     format!("must be at most {}", crate::model::MAX_AMOUNT),
                 ));
             }
             if !at.in_range() || at > latest {
                 return Err(invalid(
-                    format!("{field}.at"),
+                    format!("{}.at", field()),
                     "must be between 2000-01-01 (946684800) and a day from now".to_owned(),
                 ));
             }
             Ok(())
         };
         for (i, e) in consumption.iter().enumerate() {
-            check(format!("consumption[{i}]"), &e.category, e.amount, e.at)?;
+            check("consumption", i, &e.category, e.amount, e.at)?;
         }
         for (i, e) in inventory.iter().enumerate() {
-            check(format!("inventory[{i}]"), &e.category, e.amount, e.at)?;
+            check("inventory", i, &e.category, e.amount, e.at)?;
         }
         for (i, p) in purchases.iter().enumerate() {
-            check(format!("purchases[{i}]"), &p.category, p.amount, p.at)?;
+            check("purchases", i, &p.category, p.amount, p.at)?;
             if p.price_minor > crate::model::MAX_MONEY_MINOR {
                 return Err(invalid(
                     format!("purchases[{i}].price_minor"),

@@ -123,7 +123,19 @@ impl KAnonymity {
 
     /// Whether `key` may be shared on `day` by the household `hash`.
     pub fn allows_with(&self, key: &str, hash: &HouseholdHash, day: Day) -> bool {
-        self.count_with(key, hash, day) >= self.k
+        if self.k <= 1 {
+            return true;
+        }
+        // Stop counting at k: a popular combination has many more.
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let recent = self.recent(day);
+        seen.get(key).is_some_and(|households| {
+            households
+                .iter()
+                .filter(|(h, d)| *h != hash && recent(d))
+                .nth(self.k - 2)
+                .is_some()
+        })
     }
 
     /// Forgets sightings older than the window before `day`.
@@ -168,6 +180,25 @@ mod tests {
         );
         registry.prune(Day(140));
         assert_eq!(registry.count(key, Day(101)), 0);
+    }
+
+    #[test]
+    fn allowing_stops_counting_at_k_but_answers_as_the_count_does() {
+        for k in 1..6 {
+            let registry = KAnonymity::new(k, 30);
+            let key = "food/dairy|-|-|";
+            let hash = |h: usize| registry.household_hash(&HouseholdId(format!("h{h}")));
+            for seen in 0..8 {
+                for asker in [0, seen + 1] {
+                    assert_eq!(
+                        registry.allows_with(key, &hash(asker), Day(100)),
+                        registry.count_with(key, &hash(asker), Day(100)) >= k,
+                        "k={k}, {seen} seen, asker {asker}"
+                    );
+                }
+                registry.observe(key, &hash(seen), Day(100 - (seen as i32 % 3)));
+            }
+        }
     }
 
     #[test]

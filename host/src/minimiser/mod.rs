@@ -14,6 +14,8 @@
 mod k_anonymity;
 mod policy;
 
+use std::sync::{Arc, Mutex};
+
 use serde::{Deserialize, Serialize};
 
 pub use k_anonymity::KAnonymity;
@@ -136,8 +138,8 @@ pub fn bucket(quantity: Quantity) -> Quantity {
 
 /// A band around the household's usual price for this much, from its
 /// purchases (at least two), rounded to 50 minor units.
-fn budget_band(household: &Household, need: &Need, quantity: Quantity) -> Option<BudgetBand> {
-    let usual = household.usual_price(&need.category, quantity)? as f64;
+fn budget_band(usual: Option<u64>) -> Option<BudgetBand> {
+    let usual = usual? as f64;
     let round = |x: f64| ((x / 50.0).round() * 50.0).max(50.0) as u64;
     Some(BudgetBand {
         min_minor: round(usual * 0.75),
@@ -201,6 +203,7 @@ fn ladder(full: &Shape) -> Vec<Shape> {
 /// What `brand` may see of `need`. The registry is only read: the
 /// combinations this household asked to share are returned in
 /// [`Minimised::observed`], to be recorded once the decision is stored.
+/// (To minimise one need for many brands, build a [`Minimiser`] once.)
 pub fn minimise(
     need: &Need,
     household: &Household,
@@ -210,141 +213,230 @@ pub fn minimise(
     config: &MinimiserConfig,
     now: Timestamp,
 ) -> Minimised {
-    let today = now.day();
-    let mut shared = Vec::new();
-    let mut withheld = Vec::new();
-    let mut gate = |field: DataField| -> bool {
-        if !household.consents.allows(field) {
-            withheld.push(Withheld::NoConsent { field });
-            false
-        } else if !policy.allows(brand, field) {
-            withheld.push(Withheld::Policy { field });
-            false
-        } else {
-            true
+    Minimiser::new(need, household, registry, config, now).for_brand(brand, policy)
+}
+
+/// One need of one household, minimised for each brand in turn: what does
+/// not depend on the brand (the household's pseudonym in the k-anonymity
+/// registry, its usual price, the registry's answer for each combination)
+/// is worked out once per decision rather than once per brand.
+pub struct Minimiser<'a> {
+    need: &'a Need,
+    household: &'a Household,
+    registry: &'a KAnonymity,
+    config: &'a MinimiserConfig,
+    now: Timestamp,
+    hash: k_anonymity::HouseholdHash,
+    usual: Option<u64>,
+    /// The generalisation of each combination asked for so far.
+    generalised: Mutex<Vec<(Shape, String, Arc<Generalised>)>>,
+}
+
+/// How one combination was generalised for k-anonymity.
+#[derive(Debug)]
+struct Generalised {
+    /// What is shared.
+    shape: Shape,
+    /// Households that asked to share the full combination, when it had to
+    /// be generalised.
+    households: Option<usize>,
+    /// The keys of every step, to record once the decision is stored.
+    observed: Vec<String>,
+}
+
+impl<'a> Minimiser<'a> {
+    /// Prepares to minimise `need` of `household` at `now`.
+    pub fn new(
+        need: &'a Need,
+        household: &'a Household,
+        registry: &'a KAnonymity,
+        config: &'a MinimiserConfig,
+        now: Timestamp,
+    ) -> Self {
+        Minimiser {
+            need,
+            household,
+            registry,
+            config,
+            now,
+            hash: registry.household_hash(&household.id),
+            usual: household.usual_price(&need.category, bucket(need.quantity)),
+            generalised: Mutex::default(),
         }
-    };
-
-    // A desire is shown to brands as an ordinary need of its category, and
-    // a child's school level is left out of the category, unless the
-    // household consented to share them.
-    let need_kind = if need.kind == NeedKind::Desire && !gate(DataField::DesireKind) {
-        NeedKind::Replenishment
-    } else {
-        need.kind
-    };
-    let category = match &need.coarse_category {
-        Some(coarse) if !gate(DataField::SchoolLevel) => coarse.clone(),
-        _ => need.category.clone(),
-    };
-    if need.kind == NeedKind::Desire && need_kind == NeedKind::Desire {
-        shared.push(DataField::DesireKind);
-    }
-    if need.coarse_category.is_some() && category == need.category {
-        shared.push(DataField::SchoolLevel);
     }
 
-    let quantity = bucket(need.quantity);
-    let region_allowed = gate(DataField::Region);
-    let budget_allowed = gate(DataField::Budget);
-    let labels_allowed = gate(DataField::Labels);
-    let region = if region_allowed {
-        household.location.as_ref().map(|l| Region {
-            country: l.country.to_ascii_uppercase(),
-            postal_prefix: l
-                .postal_code
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .take(config.postal_prefix_len.min(3))
+    /// The most specific step of `full`'s generalisation (with `category`)
+    /// that at least k households asked to share within the window; worked
+    /// out once per decision for each combination the brands' policies let
+    /// through (usually one).
+    fn generalise(&self, full: &Shape, category: &str) -> Arc<Generalised> {
+        let mut done = self.generalised.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, _, answer)) = done.iter().find(|(s, c, _)| s == full && c == category) {
+            return answer.clone();
+        }
+        let today = self.now.day();
+        let steps = ladder(full);
+        let chosen = steps
+            .iter()
+            .position(|step| {
+                step.is_bare()
+                    || self
+                        .registry
+                        .allows_with(&step.key(category), &self.hash, today)
+            })
+            .unwrap_or(steps.len() - 1);
+        let answer = Arc::new(Generalised {
+            shape: steps[chosen].clone(),
+            households: (chosen > 0).then(|| {
+                self.registry
+                    .count_with(&steps[0].key(category), &self.hash, today)
+            }),
+            observed: steps
+                .iter()
+                .filter(|s| !s.is_bare())
+                .map(|s| s.key(category))
                 .collect(),
-        })
-    } else {
-        None
-    };
-    let budget = if budget_allowed {
-        budget_band(household, need, quantity)
-    } else {
-        None
-    };
-    for (allowed, present, field) in [
-        (region_allowed, region.is_some(), DataField::Region),
-        (budget_allowed, budget.is_some(), DataField::Budget),
-    ] {
-        if allowed && !present {
-            withheld.push(Withheld::NoData { field });
-        }
-    }
-    let labels: Vec<String> = if labels_allowed {
-        household
-            .preferences
-            .liked_labels()
-            .into_iter()
-            .take(MAX_REQUEST_LABELS)
-            .collect()
-    } else {
-        Vec::new()
-    };
-
-    // k-anonymity over everything shared together: the most specific
-    // combination that at least k households (this one included) asked to
-    // share within the window.
-    let full = Shape {
-        region,
-        budget,
-        labels,
-    };
-    let steps = ladder(&full);
-    let hash = registry.household_hash(&household.id);
-    let chosen = steps
-        .iter()
-        .position(|step| step.is_bare() || registry.allows_with(&step.key(&category), &hash, today))
-        .unwrap_or(steps.len() - 1);
-    let shape = steps[chosen].clone();
-    if chosen > 0 {
-        withheld.push(Withheld::Generalised {
-            wanted: full.labels.clone(),
-            shared: shape.labels.clone(),
-            households: registry.count_with(&steps[0].key(&category), &hash, today),
-            k: registry.k(),
         });
+        done.push((full.clone(), category.to_owned(), answer.clone()));
+        answer
     }
-    for (present, field) in [
-        (shape.region.is_some(), DataField::Region),
-        (shape.budget.is_some(), DataField::Budget),
-        (!shape.labels.is_empty(), DataField::Labels),
-    ] {
-        if present {
-            shared.push(field);
-        }
-    }
-    let observed = steps
-        .iter()
-        .filter(|s| !s.is_bare())
-        .map(|s| s.key(&category))
-        .collect();
 
-    let days = |d: crate::time::Day| d.since(today).clamp(0, i32::from(u16::MAX)) as u16;
-    let earliest = days(need.earliest_day);
-    let request = OfferRequest {
-        request_id: random_request_id(),
-        need: need_kind,
-        category,
-        quantity,
-        delivery: DeliveryWindow {
-            earliest_day: earliest,
-            latest_day: days(need.latest_day).max(earliest),
-        },
-        region: shape.region,
-        budget: shape.budget,
-        currency: household.currency.clone(),
-        labels: shape.labels,
-        max_offers: config.max_offers,
-    };
-    Minimised {
-        request,
-        shared,
-        withheld,
-        observed,
+    /// What `brand` may see of the need under `policy`.
+    pub fn for_brand(&self, brand: &str, policy: &SharingPolicy) -> Minimised {
+        let (need, household, registry, config, now) = (
+            self.need,
+            self.household,
+            self.registry,
+            self.config,
+            self.now,
+        );
+        let today = now.day();
+        let mut shared = Vec::new();
+        let mut withheld = Vec::new();
+        let mut gate = |field: DataField| -> bool {
+            if !household.consents.allows(field) {
+                withheld.push(Withheld::NoConsent { field });
+                false
+            } else if !policy.allows(brand, field) {
+                withheld.push(Withheld::Policy { field });
+                false
+            } else {
+                true
+            }
+        };
+
+        // A desire is shown to brands as an ordinary need of its category, and
+        // a child's school level is left out of the category, unless the
+        // household consented to share them.
+        let need_kind = if need.kind == NeedKind::Desire && !gate(DataField::DesireKind) {
+            NeedKind::Replenishment
+        } else {
+            need.kind
+        };
+        let category = match &need.coarse_category {
+            Some(coarse) if !gate(DataField::SchoolLevel) => coarse.clone(),
+            _ => need.category.clone(),
+        };
+        if need.kind == NeedKind::Desire && need_kind == NeedKind::Desire {
+            shared.push(DataField::DesireKind);
+        }
+        if need.coarse_category.is_some() && category == need.category {
+            shared.push(DataField::SchoolLevel);
+        }
+
+        let quantity = bucket(need.quantity);
+        let region_allowed = gate(DataField::Region);
+        let budget_allowed = gate(DataField::Budget);
+        let labels_allowed = gate(DataField::Labels);
+        let region = if region_allowed {
+            household.location.as_ref().map(|l| Region {
+                country: l.country.to_ascii_uppercase(),
+                postal_prefix: l
+                    .postal_code
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .take(config.postal_prefix_len.min(3))
+                    .collect(),
+            })
+        } else {
+            None
+        };
+        let budget = if budget_allowed {
+            budget_band(self.usual)
+        } else {
+            None
+        };
+        for (allowed, present, field) in [
+            (region_allowed, region.is_some(), DataField::Region),
+            (budget_allowed, budget.is_some(), DataField::Budget),
+        ] {
+            if allowed && !present {
+                withheld.push(Withheld::NoData { field });
+            }
+        }
+        let labels: Vec<String> = if labels_allowed {
+            household
+                .preferences
+                .liked_labels()
+                .into_iter()
+                .take(MAX_REQUEST_LABELS)
+                .collect()
+        } else {
+            Vec::new()
+        };
+
+        // k-anonymity over everything shared together: the most specific
+        // combination that at least k households (this one included) asked to
+        // share within the window.
+        let full = Shape {
+            region,
+            budget,
+            labels,
+        };
+        let generalised = self.generalise(&full, &category);
+        let shape = generalised.shape.clone();
+        if let Some(households) = generalised.households {
+            withheld.push(Withheld::Generalised {
+                wanted: full.labels.clone(),
+                shared: shape.labels.clone(),
+                households,
+                k: registry.k(),
+            });
+        }
+        for (present, field) in [
+            (shape.region.is_some(), DataField::Region),
+            (shape.budget.is_some(), DataField::Budget),
+            (!shape.labels.is_empty(), DataField::Labels),
+        ] {
+            if present {
+                shared.push(field);
+            }
+        }
+        let observed = generalised.observed.clone();
+
+        let days = |d: crate::time::Day| d.since(today).clamp(0, i32::from(u16::MAX)) as u16;
+        let earliest = days(need.earliest_day);
+        let request = OfferRequest {
+            request_id: random_request_id(),
+            need: need_kind,
+            category,
+            quantity,
+            delivery: DeliveryWindow {
+                earliest_day: earliest,
+                latest_day: days(need.latest_day).max(earliest),
+            },
+            region: shape.region,
+            budget: shape.budget,
+            currency: household.currency.clone(),
+            labels: shape.labels,
+            max_offers: config.max_offers,
+        };
+        Minimised {
+            request,
+            shared,
+            withheld,
+            observed,
+        }
     }
 }
 

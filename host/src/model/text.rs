@@ -31,7 +31,15 @@ pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {
-        match c.general_category() {
+        // ASCII is classified without the Unicode tables (most plugin text
+        // is ASCII, and the table lookup is most of normalising's cost).
+        let category = match c {
+            ' ' => GeneralCategory::SpaceSeparator,
+            '\0'..='\u{1f}' | '\u{7f}' => GeneralCategory::Control,
+            '!'..='~' => GeneralCategory::OtherSymbol,
+            _ => c.general_category(),
+        };
+        match category {
             GeneralCategory::Control if matches!(c, '\n' | '\r' | '\t' | '\u{85}') => {
                 pending_space = true;
             }
@@ -49,6 +57,25 @@ pub fn normalise(text: &str) -> String {
         }
     }
     out
+}
+
+/// [`normalise`] for an owned string: returned as it is, without copying,
+/// when it is already printable ASCII in normal form (the common case).
+pub fn normalise_owned(text: String) -> String {
+    if is_plain_ascii_normal(&text) {
+        text
+    } else {
+        normalise(&text)
+    }
+}
+
+/// Printable ASCII, single spaces only between words: nothing to change.
+fn is_plain_ascii_normal(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && bytes.iter().all(|b| (b' '..=b'~').contains(b))
+        && !bytes.windows(2).any(|w| w == b"  ")
 }
 
 /// Whether `text` is already in normal form (nothing [`normalise`] would
@@ -113,6 +140,29 @@ mod tests {
     #[test]
     fn markup_stays_text_and_quotes_are_escaped_inside_quoted() {
         assert_eq!(quoted("<b>\"best\"</b> \\o/"), r#""<b>\"best\"</b> \\o/""#);
+    }
+
+    #[test]
+    fn the_ascii_shortcut_agrees_with_the_unicode_tables() {
+        for c in (0u8..=0x7f).map(char::from) {
+            let by_table = match c.general_category() {
+                GeneralCategory::Control if matches!(c, '\n' | '\r' | '\t') => " ".to_owned(),
+                GeneralCategory::Control | GeneralCategory::Format => String::new(),
+                GeneralCategory::SpaceSeparator => " ".to_owned(),
+                _ => c.to_string(),
+            };
+            let text = format!("a{c}b");
+            let expected = format!("a{by_table}b").replace("  ", " ");
+            assert_eq!(normalise(&text), expected, "{:?}", c);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalising_an_owned_string_is_normalising_it(text in "(?s).{0,40}|[ -~]{0,40}") {
+            proptest::prop_assert_eq!(normalise_owned(text.clone()), normalise(&text));
+            proptest::prop_assert!(is_normal(&normalise(&text)));
+        }
     }
 
     #[test]

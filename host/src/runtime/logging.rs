@@ -71,7 +71,7 @@ impl LogBuffer {
             self.dropped += 1;
             return;
         }
-        let message = crate::model::text::normalise(&message);
+        let message = crate::model::text::normalise_owned(message);
         self.bytes += message.len();
         self.entries.push(LogEntry { level, message });
     }

@@ -29,6 +29,21 @@
 //! The charge is made in wasmtime's call hook, which runs on every
 //! transition between the plugin and the host, so no import (present or
 //! future, WASI or ours) escapes it.
+//!
+//! It is made only when control returns from the outermost host frame.
+//! Compiled plugin code keeps its fuel counter in a register and writes it
+//! back to the store around calls to imports, but not around wasmtime's
+//! runtime calls (memory growth, the epoch check, bulk memory): a charge
+//! made inside one of those would be overwritten when the plugin's code
+//! writes its register back. Runtime calls can happen *inside* an import
+//! (lowering an import's result calls the plugin's allocator, which may grow
+//! memory or notice an epoch tick), after the import counted its bytes; so
+//! nested crossings are only counted, and the outermost return charges
+//! everything. A runtime call made directly by plugin code is counted as a
+//! crossing, but its fee cannot be deducted: what such calls cost the host
+//! (growing memory, filling or copying it in bulk, one fuel each) is bounded
+//! by the memory limit and the wall-clock deadline, and a call that spends
+//! its deadline working is blamed by its CPU time (see `runtime::health`).
 
 use wasmtime::{CallHook, StoreContextMut};
 
@@ -61,6 +76,8 @@ pub struct HostWork {
     pub crossings: u64,
     /// Fuel charged so far for host work.
     pub charged: u64,
+    /// Host frames entered and not yet left.
+    depth: u32,
 }
 
 impl HostWork {
@@ -94,10 +111,17 @@ pub struct HostWorkExhausted {
 pub fn hook<T: Metered>(mut store: StoreContextMut<'_, T>, hook: CallHook) -> wasmtime::Result<()> {
     match hook {
         CallHook::CallingHost => {
-            store.data_mut().host_work().crossings += 1;
+            let work = store.data_mut().host_work();
+            work.crossings += 1;
+            work.depth += 1;
             Ok(())
         }
         CallHook::ReturningFromHost => {
+            let work = store.data_mut().host_work();
+            work.depth = work.depth.saturating_sub(1);
+            if work.depth > 0 {
+                return Ok(());
+            }
             let bytes = store.data().bytes_copied();
             let work = *store.data_mut().host_work();
             let due = HostWork::due(work.crossings, bytes);

@@ -9,6 +9,7 @@
 
 mod artifact_cache;
 pub mod catalog;
+mod clock;
 pub mod compile;
 pub mod contract;
 mod engine;

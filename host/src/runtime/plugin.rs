@@ -15,6 +15,7 @@ use wasmtime::component::Component;
 
 use super::Shared;
 use super::catalog::Catalog;
+use super::clock::{self, CallClock};
 use super::compile::{self, CompileStats};
 use super::contract::{self, ContractVersion, v0_1};
 use super::error::{CallError, LoadError};
@@ -204,9 +205,12 @@ impl Plugin {
     /// deadline (it runs once, at load).
     pub fn describe(&self) -> Result<BrandInfo, CallError> {
         let deadline = self.inner.limits.describe_deadline;
-        let (result, _) = self.run_within(deadline, Instant::now() + deadline, |brand, store| {
-            brand.vitrine_brand_bidder().call_describe(store)
-        });
+        let (result, _) = self.run_within(
+            deadline,
+            Instant::now() + deadline,
+            Meter::On,
+            |brand, store| brand.vitrine_brand_bidder().call_describe(store),
+        );
         result.map(v0_1::brand_info_from_wit)
     }
 
@@ -219,6 +223,22 @@ impl Plugin {
 
     /// Asks for offers; the call is interrupted at `deadline`.
     pub fn call_until(&self, request: &OfferRequest, deadline: Instant) -> CallReport {
+        self.offers(request, deadline, Meter::On)
+    }
+
+    /// [`Plugin::call`] without the host-work meter (`runtime::metering`):
+    /// for the benchmarks only, to measure what the meter costs. Never
+    /// used to serve a decision.
+    #[doc(hidden)]
+    pub fn call_unmetered(&self, request: &OfferRequest) -> CallReport {
+        self.offers(
+            request,
+            Instant::now() + self.inner.limits.deadline,
+            Meter::Off,
+        )
+    }
+
+    fn offers(&self, request: &OfferRequest, deadline: Instant, meter: Meter) -> CallReport {
         let started = Instant::now();
         let limits = &*self.inner.limits;
         let deadline = deadline.min(started + limits.deadline);
@@ -243,7 +263,7 @@ impl Plugin {
             );
         }
         let wit_request = v0_1::request_to_wit(request);
-        let (result, mut report) = self.run(deadline, |brand, store| {
+        let (result, mut report) = self.run(deadline, meter, |brand, store| {
             brand
                 .vitrine_brand_bidder()
                 .call_offers(store, &wit_request)
@@ -271,9 +291,10 @@ impl Plugin {
     fn run<R>(
         &self,
         deadline: Instant,
+        meter: Meter,
         f: impl FnOnce(&v0_1::Brand, &mut Store<CallState>) -> wasmtime::Result<R>,
     ) -> (Result<R, CallError>, CallReport) {
-        self.run_within(self.inner.limits.deadline, deadline, f)
+        self.run_within(self.inner.limits.deadline, deadline, meter, f)
     }
 
     /// [`Plugin::run`] with `nominal` as the deadline reported on timeout.
@@ -281,11 +302,10 @@ impl Plugin {
         &self,
         nominal: Duration,
         deadline: Instant,
+        meter: Meter,
         f: impl FnOnce(&v0_1::Brand, &mut Store<CallState>) -> wasmtime::Result<R>,
     ) -> (Result<R, CallError>, CallReport) {
         let started = Instant::now();
-        let cpu_started = cpu_time::ThreadTime::try_now().ok();
-        let shared = &self.inner.shared;
         let limits = &*self.inner.limits;
         let remaining = deadline.saturating_duration_since(started);
         if remaining.is_zero() {
@@ -297,19 +317,7 @@ impl Plugin {
                 CallReport::refused(timeout, Duration::ZERO),
             );
         }
-        let mut store = Store::new(
-            &shared.engine,
-            CallState::new(limits, self.inner.catalog.clone()),
-        );
-        store.limiter(|state| &mut state.limiter);
-        store
-            .set_fuel(limits.fuel)
-            .expect("fuel is enabled on the engine");
-        store.set_hostcall_fuel(limits.transfer_bytes);
-        store.set_epoch_deadline(limits.deadline_ticks(remaining));
-        store.epoch_deadline_trap();
-        store.call_hook(super::metering::hook::<CallState>);
-
+        let mut store = self.store(deadline, meter);
         let result = self
             .inner
             .pre
@@ -320,6 +328,7 @@ impl Plugin {
         let state = store.into_data();
         let peak = state.limiter.peak_bytes as u64;
         let host_fuel = state.host.charged;
+        let cpu_time = state.clock.cpu_time();
         let (log, stdout, stderr) = state.into_diagnostics();
         let report = CallReport {
             outcome: Ok(Vec::new()),
@@ -327,13 +336,44 @@ impl Plugin {
             host_fuel,
             peak_memory_bytes: peak,
             wall_time: started.elapsed(),
-            cpu_time: cpu_started.map_or(Duration::ZERO, |t| t.elapsed()),
+            cpu_time,
             log,
             stdout,
             stderr,
         };
         (result, report)
     }
+
+    /// A fresh store for one call that must end by `deadline`, under every
+    /// limit: fuel, the transfer limit, the deadline and CPU clock
+    /// (`runtime::clock`), the memory limiter and the host-work meter.
+    fn store(&self, deadline: Instant, meter: Meter) -> Store<CallState> {
+        let shared = &self.inner.shared;
+        let limits = &*self.inner.limits;
+        let clock = CallClock::new(deadline, limits.epoch_tick);
+        let mut store = Store::new(
+            &shared.engine,
+            CallState::new(limits, self.inner.catalog.clone(), clock),
+        );
+        store.limiter(|state| &mut state.limiter);
+        store
+            .set_fuel(limits.fuel)
+            .expect("fuel is enabled on the engine");
+        store.set_hostcall_fuel(limits.transfer_bytes);
+        clock::arm(&mut store);
+        if meter == Meter::On {
+            store.call_hook(super::metering::hook::<CallState>);
+        }
+        store
+    }
+}
+
+/// Whether a call's host work is charged to its fuel (always, but in one
+/// benchmark that measures what charging costs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Meter {
+    On,
+    Off,
 }
 
 /// Time spent in each phase of one isolated call (see [`Plugin::call_phased`]).
@@ -353,20 +393,10 @@ impl Plugin {
     /// Runs one production call and times each of its phases; used by the
     /// benchmarks to show where an isolated call's time goes.
     pub fn call_phased(&self, request: &OfferRequest) -> Result<CallPhases, CallError> {
-        let shared = &self.inner.shared;
-        let limits = &shared.limits;
+        let limits = &self.inner.shared.limits;
         let wit_request = v0_1::request_to_wit(request);
         let t0 = Instant::now();
-        let mut store = Store::new(
-            &shared.engine,
-            CallState::new(limits, self.inner.catalog.clone()),
-        );
-        store.limiter(|state| &mut state.limiter);
-        store.set_fuel(limits.fuel).expect("fuel is enabled");
-        store.set_hostcall_fuel(limits.transfer_bytes);
-        store.set_epoch_deadline(limits.deadline_ticks(limits.deadline));
-        store.epoch_deadline_trap();
-        store.call_hook(super::metering::hook::<CallState>);
+        let mut store = self.store(t0 + limits.deadline, Meter::On);
         let t1 = Instant::now();
         let brand = self
             .inner

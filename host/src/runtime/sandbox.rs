@@ -9,6 +9,7 @@ use wasmtime::component::{HasData, Linker};
 use wasmtime::{Engine, ResourceLimiter};
 
 use super::catalog::{self, Catalog, CatalogAccess, HasCatalog};
+use super::clock::{CallClock, HasClock};
 use super::contract::v0_1;
 use super::limits::Limits;
 use super::logging::{self, HasLog, LogBuffer};
@@ -25,11 +26,13 @@ pub struct CallState {
     pub host: HostWork,
     /// Memory and table accounting.
     pub limiter: CallLimiter,
+    /// The call's deadline and CPU clock.
+    pub clock: CallClock,
 }
 
 impl CallState {
-    /// Fresh state for one call of a plugin with `catalog`.
-    pub fn new(limits: &Limits, catalog: Arc<Catalog>) -> Self {
+    /// Fresh state for one call of a plugin with `catalog`, timed by `clock`.
+    pub fn new(limits: &Limits, catalog: Arc<Catalog>, clock: CallClock) -> Self {
         CallState {
             wasi: DeniedWasi::new(limits.stdio_bytes),
             catalog,
@@ -37,6 +40,7 @@ impl CallState {
             log: LogBuffer::new(limits.log_entries, limits.log_bytes),
             host: HostWork::default(),
             limiter: CallLimiter::new(limits),
+            clock,
         }
     }
 
@@ -79,6 +83,12 @@ impl Metered for CallState {
             + self.wasi.stdio_bytes_written().saturating_mul(
                 super::metering::FUEL_PER_STDIO_BYTE / super::metering::FUEL_PER_BYTE,
             )
+    }
+}
+
+impl HasClock for CallState {
+    fn clock(&mut self) -> &mut CallClock {
+        &mut self.clock
     }
 }
 

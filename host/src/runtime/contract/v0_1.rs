@@ -81,7 +81,7 @@ fn quantity_from_wit(q: wit::Quantity) -> model::Quantity {
 pub fn offer_from_wit(o: wit::Offer) -> model::Offer {
     model::Offer {
         sku: o.sku,
-        title: text::normalise(&o.title),
+        title: text::normalise_owned(o.title),
         kind: match o.kind {
             wit::OfferKind::Purchase => model::OfferKind::Purchase,
             wit::OfferKind::Subscription => model::OfferKind::Subscription,
@@ -96,7 +96,7 @@ pub fn offer_from_wit(o: wit::Offer) -> model::Offer {
         services: o.services.into_iter().map(service_from_wit).collect(),
         labels: o.labels,
         carbon_grams: o.carbon_grams,
-        message: o.message.as_deref().map(text::normalise),
+        message: o.message.map(text::normalise_owned),
     }
 }
 
@@ -119,7 +119,7 @@ fn service_from_wit(s: wit::Service) -> model::Service {
         wit::Service::WarrantyMonths(m) => model::Service::WarrantyMonths(m),
         wit::Service::RentalDays(d) => model::Service::RentalDays(d),
         wit::Service::LoyaltyMinor(minor) => model::Service::Loyalty { minor },
-        wit::Service::Advice(advice) => model::Service::Advice(text::normalise(&advice)),
+        wit::Service::Advice(advice) => model::Service::Advice(text::normalise_owned(advice)),
     }
 }
 
@@ -127,7 +127,7 @@ fn service_from_wit(s: wit::Service) -> model::Service {
 /// `model::MAX_DETAIL_CHARS` characters.
 pub fn bid_error_from_wit(e: wit::BidError) -> model::BidError {
     let detail = |m: String| {
-        let clean = text::normalise(&m);
+        let clean = text::normalise_owned(m);
         text::truncate_chars(&clean, model::MAX_DETAIL_CHARS).to_owned()
     };
     match e {
