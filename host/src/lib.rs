@@ -15,13 +15,15 @@
 //!   bindings per version), `wasi_denied` (WASI with everything denied),
 //!   `catalog` and `logging` (the two host interfaces), `sandbox` (per-call
 //!   state and memory limiter), `plugin` (load and the isolated call),
-//!   `output` (answer size limits), `report` (typed outcome and
+//!   `clock` (a call's deadline and CPU time), `metering` (host work
+//!   charged to fuel), `compile` (compiling within bounds, in a worker
+//!   process), `output` (answer size limits), `report` (typed outcome and
 //!   measurements), `fanout` (many plugins at once), `health` (suspending
 //!   a plugin that keeps failing), `artifact_cache` (precompiled plugins on
 //!   disk).
 //! - [`samples`]: the sample brand plugins, built from source by `build.rs`
 //!   and embedded, with their default catalogs.
-//! - [`bench`]: the benchmarks (`vitrine bench`, `bench-http`,
+//! - [`bench`](mod@bench): the benchmarks (`vitrine bench`, `bench-http`,
 //!   `bench-cold-start`, `bench-memory`, `bench-report`, `soak`): the floor
 //!   component, the same plugin on plain wasmtime, natively and in V8,
 //!   auctions by size, decisions, HTTP load, cold start, memory, the soak,

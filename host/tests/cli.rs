@@ -283,6 +283,31 @@ fn bench_cold_start_starts_the_server_with_every_version_live() {
 }
 
 #[test]
+fn bench_http_serves_decisions_without_errors() {
+    let out = vitrine(&[
+        "bench-http",
+        "--brands",
+        "6",
+        // Enough households that none passes the per-token rate limit.
+        "--households",
+        "40",
+        "--connections",
+        "2",
+        "--seconds",
+        "1",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    assert_eq!(report["errors"], 0, "{report}");
+    assert!(report["decisions_per_second"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
 fn bench_report_rewrites_only_the_marked_tables_and_refuses_bad_results() {
     let dir = tempfile::tempdir().unwrap();
     let results = dir.path().join("results");

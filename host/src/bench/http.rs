@@ -140,7 +140,7 @@ pub(super) fn start_service(
             let mut mandate = Mandate::new("everything", &["food", "school"]);
             mandate.budgets = vec![Budget {
                 period: Period::Week,
-                limit_minor: u64::MAX / 4,
+                limit_minor: crate::model::MAX_MONEY_MINOR,
             }];
             mandate.new_brand_asks = false;
             resident.household.mandates = vec![mandate];

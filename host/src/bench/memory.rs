@@ -37,6 +37,11 @@ pub struct MemoryReport {
     pub resident_after_calls: Vec<(u64, u64)>,
     /// Resident after the last checkpoint divided by after the first.
     pub growth_ratio: f64,
+    /// Calls that did not answer (on a shared machine a thread descheduled
+    /// past the 50 ms deadline times out; a handful in a million is noise,
+    /// more is a finding). Counted rather than fatal, so that one hiccup
+    /// does not discard the run.
+    pub failed_calls: u64,
 }
 
 /// Loads `plugins` distinct copies of the dairy, then makes `calls`
@@ -63,17 +68,20 @@ pub fn memory_bench(plugins: usize, checkpoints: &[u64]) -> anyhow::Result<Memor
 
     let mut resident_after_calls = Vec::new();
     let mut done = 0u64;
+    let failed = std::sync::atomic::AtomicU64::new(0);
     for &checkpoint in checkpoints {
         let todo = checkpoint.saturating_sub(done);
         std::thread::scope(|scope| {
             for lane in 0..2u64 {
-                let (loaded, request) = (&loaded, &request);
+                let (loaded, request, failed) = (&loaded, &request, &failed);
                 scope.spawn(move || {
                     let share = todo / 2 + if lane == 0 { todo % 2 } else { 0 };
                     for i in 0..share {
                         let plugin = &loaded[((done + i * 2 + lane) as usize) % loaded.len()];
                         let report = plugin.call(request);
-                        assert!(report.outcome.is_ok(), "{:?}", report.outcome);
+                        if report.outcome.is_err() {
+                            failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
                     }
                 });
             }
@@ -88,6 +96,7 @@ pub fn memory_bench(plugins: usize, checkpoints: &[u64]) -> anyhow::Result<Memor
         resident_per_plugin_bytes: per_plugin,
         resident_after_calls,
         growth_ratio: last / first,
+        failed_calls: failed.into_inner(),
     })
 }
 
@@ -103,5 +112,6 @@ mod tests {
         assert_eq!(calls, [10, 30]);
         assert!(report.resident_after_calls.iter().all(|c| c.1 > 1 << 20));
         assert!(report.growth_ratio > 0.5 && report.growth_ratio < 2.0);
+        assert_eq!(report.failed_calls, 0);
     }
 }

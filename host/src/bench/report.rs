@@ -362,8 +362,9 @@ fn memory_table(memory: &Value) -> String {
     }
     let _ = writeln!(
         t,
-        "\nLast ÷ first checkpoint: **{:.3}**.",
-        num(&memory["growth_ratio"])
+        "\nLast ÷ first checkpoint: **{:.3}**. Calls that did not answer: {}.",
+        num(&memory["growth_ratio"]),
+        memory["failed_calls"].as_u64().unwrap_or(0)
     );
     t
 }

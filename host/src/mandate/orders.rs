@@ -278,7 +278,7 @@ impl Book {
         }
     }
 
-    /// Drops settled orders created more than [`SETTLED_ORDERS_KEPT_DAYS`]
+    /// Drops settled orders created more than `SETTLED_ORDERS_KEPT_DAYS`
     /// before `today`.
     fn prune(&mut self, today: Day) {
         let oldest_kept = today.plus(-SETTLED_ORDERS_KEPT_DAYS);
@@ -431,7 +431,7 @@ impl OrderBook {
 
     /// Puts back an order read from the store (at start-up); a later copy of
     /// the same order replaces the earlier one. Settled orders older than
-    /// [`SETTLED_ORDERS_KEPT_DAYS`] before `today` are left out again.
+    /// `SETTLED_ORDERS_KEPT_DAYS` before `today` are left out again.
     pub fn restore(&self, order: Order, today: Day) {
         let book = self.book(&order.household);
         let mut book = lock(&book);
@@ -596,7 +596,7 @@ impl OrderBook {
     }
 
     /// The household's orders in the book, oldest first: every order but
-    /// the settled ones older than [`SETTLED_ORDERS_KEPT_DAYS`] (the store
+    /// the settled ones older than `SETTLED_ORDERS_KEPT_DAYS` (the store
     /// has them all).
     pub fn orders(&self, household: &HouseholdId) -> Vec<Order> {
         lock(&self.book(household)).orders.clone()
