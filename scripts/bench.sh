@@ -25,8 +25,10 @@ for arg in "$@"; do
 done
 
 rustup target add wasm32-wasip2 >/dev/null
-cargo build --release -p vitrine
-vitrine=target/release/vitrine
+# The benchmarks have their own binary; the cold start starts `vitrine serve`
+# from the binary beside it.
+cargo build --release -p vitrine -p vitrine-bench
+bench=target/release/vitrine-bench
 results=target/bench-results
 mkdir -p "$results"
 
@@ -46,20 +48,20 @@ cat >"$results/run.json" <<JSON
 }
 JSON
 
-step "isolated call, auctions, decisions: vitrine bench --json"
-"$vitrine" bench --json >"$results/bench.json"
+step "isolated call, auctions, decisions: vitrine-bench run --json"
+"$bench" run --json >"$results/bench.json"
 for connections in 8 16; do
-    step "HTTP, $connections connections: vitrine bench-http --connections $connections --json"
-    "$vitrine" bench-http --connections "$connections" --json >"$results/http-$connections.json"
+    step "HTTP, $connections connections: vitrine-bench http --connections $connections --json"
+    "$bench" http --connections "$connections" --json >"$results/http-$connections.json"
 done
-step "cold start: vitrine bench-cold-start --versions 1000 --json"
-"$vitrine" bench-cold-start --versions 1000 --json >"$results/cold-start.json"
-step "memory: vitrine bench-memory --calls 1000000 --json"
-"$vitrine" bench-memory --calls 1000000 --json >"$results/memory.json"
+step "cold start: vitrine-bench cold-start --versions 1000 --json"
+"$bench" cold-start --versions 1000 --json >"$results/cold-start.json"
+step "memory: vitrine-bench memory --calls 1000000 --json"
+"$bench" memory --calls 1000000 --json >"$results/memory.json"
 step "tables"
-"$vitrine" bench-report --results "$results" --doc docs/BENCHMARKS.md
+"$bench" report --results "$results" --doc docs/BENCHMARKS.md
 if $criterion; then
-    step "criterion: cargo bench -p vitrine --bench hot_paths"
-    cargo bench -p vitrine --bench hot_paths
+    step "criterion: cargo bench -p vitrine-bench --bench hot_paths"
+    cargo bench -p vitrine-bench --bench hot_paths
 fi
 step "done"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compares `vitrine bench --quick` of the work tree against an earlier
+# Compares `vitrine-bench run --quick` of the work tree against an earlier
 # revision, in alternating runs (base, current, current, base, ...) on the
 # same machine, and prints the median over runs of each run pair's ratio
 # (current ÷ base) for the isolated call, the 50-plugin auction and whole
@@ -11,6 +11,8 @@
 #
 # The revision is built once, in a worktree under target/compare/ with its
 # own target directory (a release build from scratch takes ~11 minutes).
+# Revisions from before the workspace split (no crates/bench) ran the
+# benchmarks as `vitrine bench`; both layouts are handled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,19 +23,27 @@ base_tree=target/compare/$sha
 base_target=target/compare/$sha-target
 
 rustup target add wasm32-wasip2 >/dev/null
-cargo build --release -p vitrine
+cargo build --release -p vitrine-bench
 if [ ! -d "$base_tree" ]; then
     git worktree add --detach "$base_tree" "$sha" >/dev/null
 fi
-(cd "$base_tree" && CARGO_TARGET_DIR="$PWD/../$sha-target" cargo build --release -p vitrine)
+if [ -d "$base_tree/crates/bench" ]; then
+    base_package=vitrine-bench base_cmd=(vitrine-bench run)
+else
+    base_package=vitrine base_cmd=(vitrine bench)
+fi
+(cd "$base_tree" && CARGO_TARGET_DIR="$PWD/../$sha-target" cargo build --release -p "$base_package")
 
 results=target/compare/$sha-results
 rm -rf "$results" && mkdir -p "$results"
 for i in $(seq 1 "$pairs"); do
     if ((i % 2)); then order="base current"; else order="current base"; fi
     for who in $order; do
-        if [ "$who" = base ]; then bin=$base_target/release/vitrine; else bin=target/release/vitrine; fi
-        "$bin" bench --quick --json >"$results/$who-$i.json"
+        if [ "$who" = base ]; then
+            "$base_target/release/${base_cmd[0]}" "${base_cmd[1]}" --quick --json >"$results/$who-$i.json"
+        else
+            target/release/vitrine-bench run --quick --json >"$results/$who-$i.json"
+        fi
     done
 done
 

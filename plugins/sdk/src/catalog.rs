@@ -4,7 +4,7 @@
 //! In a native build (a plugin's own `cargo test`) the catalog is the one
 //! installed with [`testing::with_catalog`](crate::testing::with_catalog).
 
-use crate::offer::BidError;
+use vitrine_types::BidError;
 
 /// The value stored under `key`, if any.
 pub fn get(key: &str) -> Option<String> {

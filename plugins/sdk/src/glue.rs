@@ -1,4 +1,5 @@
-//! The plumbing between the WIT bindings and the SDK's types. Not part of the
+//! The plumbing between the WIT bindings and the contract's types
+//! (`vitrine-types`). Not part of the
 //! public API: [`export_brand!`](crate::export_brand) expands to calls into
 //! this module.
 
@@ -19,9 +20,12 @@ pub mod bindings {
 }
 
 use crate::Brand;
-use crate::offer::{BidError, Offer, OfferKind, Package, Service};
-use crate::request::{BudgetBand, DeliveryWindow, NeedKind, Quantity, Region, Request, Unit};
+use crate::offer::Package;
 use bindings::vitrine::brand::types as wit;
+use vitrine_types::{
+    BidError, BudgetBand, DeliveryWindow, NeedKind, Offer, OfferKind, OfferRequest, Quantity,
+    Region, Service, Unit,
+};
 
 pub use bindings::exports::vitrine::brand::bidder::Guest;
 
@@ -50,9 +54,9 @@ pub fn offers<B: Brand>(request: wit::OfferRequest) -> Result<Vec<wit::Offer>, w
     Ok(offers.into_iter().map(offer_to_wit).collect())
 }
 
-fn request_from_wit(r: wit::OfferRequest) -> Request {
-    Request {
-        id: r.request_id,
+fn request_from_wit(r: wit::OfferRequest) -> OfferRequest {
+    OfferRequest {
+        request_id: r.request_id,
         need: match r.need {
             wit::NeedKind::Replenishment => NeedKind::Replenishment,
             wit::NeedKind::Seasonal => NeedKind::Seasonal,

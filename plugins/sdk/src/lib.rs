@@ -78,7 +78,6 @@ mod arena;
 pub mod catalog;
 pub mod log;
 mod offer;
-mod request;
 #[cfg(not(target_family = "wasm"))]
 pub mod testing;
 
@@ -86,11 +85,16 @@ pub mod testing;
 #[path = "glue.rs"]
 pub mod __private;
 
-pub use offer::{
-    BidError, BrandInfo, MAX_MESSAGE_CHARS, MAX_TITLE_CHARS, Offer, OfferKind, Package, Service,
-};
-pub use request::{
-    BudgetBand, DeliveryWindow, NeedKind, Quantity, Region, Request, Unit, category_is_under,
+pub use offer::{MAX_MESSAGE_CHARS, MAX_TITLE_CHARS, Package};
+/// One need, minimised: everything a plugin learns about a household (no
+/// identifier, no raw event, no context signal). The contract's
+/// [`OfferRequest`](vitrine_types::OfferRequest), under the SDK's name.
+pub use vitrine_types::OfferRequest as Request;
+/// The contract's data, shared with the host (`vitrine-types`): one
+/// definition on both sides of the sandbox.
+pub use vitrine_types::{
+    BidError, BrandInfo, BudgetBand, DeliveryWindow, NeedKind, Offer, OfferKind, Quantity, Region,
+    Service, Unit, category_is_under, check_ranges,
 };
 
 /// A brand: the categories it serves and how it answers a request.

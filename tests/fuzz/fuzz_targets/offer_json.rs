@@ -1,4 +1,4 @@
-//! cargo fuzz target: `vitrine_tests::fuzz::offer_json`.
+//! cargo fuzz target: `vitrine_testkit::fuzz::offer_json`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| vitrine_tests::fuzz::offer_json(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| vitrine_testkit::fuzz::offer_json(data));

@@ -22,7 +22,7 @@ impl Brand for Recorder {
         });
         Err(BidError::Internal(format!(
             "id={} need={:?} cat={} q={}{:?} w={}-{} r={region} b={budget} c={} l={} m={}",
-            request.id,
+            request.request_id,
             request.need,
             request.category,
             request.quantity.amount,

@@ -1,0 +1,66 @@
+//! `vitrine-bench http`: decisions over loopback HTTP (docs/BENCHMARKS.md).
+
+use std::process::ExitCode;
+
+use crate::{HttpBench, http_bench};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct BenchHttpArgs {
+    /// Registered brands.
+    #[arg(long, default_value_t = 20)]
+    brands: usize,
+    /// Households the load spreads over.
+    #[arg(long, default_value_t = 200)]
+    households: usize,
+    /// Concurrent keep-alive connections.
+    #[arg(long, default_value_t = 16)]
+    connections: usize,
+    /// Seconds measured (after one second of warm-up).
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(super) fn run(args: BenchHttpArgs) -> ExitCode {
+    if args.brands == 0 || args.households == 0 || args.connections == 0 || args.seconds == 0 {
+        eprintln!("error: brands, households, connections and seconds must be positive");
+        return ExitCode::from(2);
+    }
+    let config = HttpBench {
+        brands: args.brands,
+        households: args.households,
+        connections: args.connections,
+        seconds: args.seconds,
+    };
+    match http_bench(config) {
+        Ok(report) if args.json => {
+            println!("{}", serde_json::to_string_pretty(&report).expect("json"));
+            ExitCode::SUCCESS
+        }
+        Ok(r) => {
+            println!(
+                "POST /v1/households/{{id}}/decisions over loopback: {} brands, {} households, {} connections, {} s",
+                r.config.brands, r.config.households, r.config.connections, r.config.seconds
+            );
+            println!(
+                "  {:.0} decisions/s   p50 {:.2} ms   p90 {:.2} ms   p99 {:.2} ms   errors {}",
+                r.decisions_per_second,
+                r.latency.p50_us / 1_000.0,
+                r.latency.p90_us / 1_000.0,
+                r.latency.p99_us / 1_000.0,
+                r.errors
+            );
+            println!(
+                "  {:.1} brands asked per decision; {} of {} decisions made an order",
+                r.brands_asked_mean, r.orders, r.latency.samples
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

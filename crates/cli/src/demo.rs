@@ -1,0 +1,178 @@
+//! `vitrine demo`: a month of automated purchases for three households, told
+//! as a story, or printed as one JSON document with `--json`.
+
+use std::process::ExitCode;
+
+use vitrine_core::explain::money;
+use vitrine_sim::demo::{DemoConfig, DemoReport, run_demo_platform};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct DemoArgs {
+    /// Seed of the households' lives; the same seed tells the same story.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Days to simulate.
+    #[arg(long, default_value_t = 30)]
+    days: i32,
+    /// Print one JSON document instead of the story.
+    #[arg(long)]
+    json: bool,
+    /// Afterwards, serve the API on ADDR over the same data (until Ctrl-C).
+    #[arg(long, value_name = "ADDR")]
+    serve: Option<std::net::SocketAddr>,
+}
+
+pub(super) fn run(args: DemoArgs) -> ExitCode {
+    let config = DemoConfig {
+        seed: args.seed,
+        days: args.days,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let run = match runtime.block_on(run_demo_platform(config)) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&run.report).expect("json")
+        );
+    } else {
+        tell(&run.report);
+    }
+    let Some(addr) = args.serve else {
+        runtime.block_on(run.platform.close());
+        return ExitCode::SUCCESS;
+    };
+    eprintln!("\nServing the demo's data (the clock stays at the end of the month).");
+    for (who, tokens) in [
+        ("household", &run.household_tokens),
+        ("brand", &run.brand_tokens),
+    ] {
+        for (id, token) in tokens {
+            eprintln!("  {who:<9} {id:<16} {token}");
+        }
+    }
+    let served = runtime.block_on(async {
+        let listener = super::serve::bind(addr).await?;
+        super::serve::serve_until_signal(
+            run.platform.clone(),
+            listener,
+            vitrine_service::api::ApiConfig::default(),
+            None,
+        )
+        .await
+    });
+    drop(run);
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn tell(report: &DemoReport) {
+    println!(
+        "A month from {} for three households (seed {}): the Martin family (two children),",
+        report.start, report.config.seed
+    );
+    println!("Léa the student, and the Durands, who opted in to context signals.");
+    println!(
+        "Six sample brands bid in the sandbox; labels need k = 2 households here (50 in production).\n"
+    );
+    for d in &report.decisions {
+        println!(
+            "{} · {} · {:?} need: {} × {} {}",
+            d.day,
+            d.household,
+            d.need_kind,
+            d.quantity.amount,
+            d.category,
+            unit(d.quantity.unit)
+        );
+        println!("    why: {}", d.reason);
+        match (&d.winner_brand, d.offer_price, d.price_paid) {
+            (Some(winner), Some(offer), Some(paid)) => {
+                let runner = d
+                    .runner_up_brand
+                    .as_deref()
+                    .map_or("no other brand bid".to_owned(), |r| {
+                        format!("runner-up {r}")
+                    });
+                println!(
+                    "    {} brand(s) asked, {} offer(s) scored; winner {winner} ({runner})",
+                    d.brands_asked, d.offers_scored
+                );
+                println!(
+                    "    offered {} EUR, pays {} EUR under {}",
+                    money(offer),
+                    money(paid),
+                    d.price_rule.as_deref().unwrap_or("-").replace('_', " ")
+                );
+            }
+            _ => println!("    {} brand(s) asked, no acceptable offer", d.brands_asked),
+        }
+        let answer = d.household_answer.as_deref().map_or(String::new(), |a| {
+            format!(" → the household {a} it the next morning")
+        });
+        println!(
+            "    mandate: {}{answer}\n",
+            d.explanation
+                .text
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim_start_matches("Decision: ")
+        );
+    }
+    println!("What each household spent (placed and dispatched orders):");
+    for (household, spent) in &report.spent {
+        println!("    {household:<16} {} EUR", money(*spent));
+    }
+    println!(
+        "\nWhat each brand learnt (win notices name a per-brand pseudonym; counts are noisy, ε = 1 a day, cells under 5 suppressed):"
+    );
+    for b in &report.brands {
+        let mut released = 0;
+        let mut suppressed = 0;
+        for r in &b.daily_reports {
+            for cell in r.cells.values() {
+                match cell {
+                    Some(_) => released += 1,
+                    None => suppressed += 1,
+                }
+            }
+        }
+        println!(
+            "    {:<16} {} win notice(s) about {} pseudonymous household(s); {} daily report(s): {} cell(s) released, {} suppressed",
+            b.brand,
+            b.win_notices,
+            b.pseudonyms_seen,
+            b.daily_reports.len(),
+            released,
+            suppressed
+        );
+    }
+}
+
+fn unit(unit: vitrine_types::Unit) -> &'static str {
+    match unit {
+        vitrine_types::Unit::Piece => "(pieces)",
+        vitrine_types::Unit::Gram => "(g)",
+        vitrine_types::Unit::Millilitre => "(ml)",
+    }
+}

@@ -1,0 +1,303 @@
+//! The explanation of one decision, for the household: why the need, what
+//! was shared with whom (and what was withheld, and why), how every offer
+//! scored, which price rule applied, and which mandate rule decided. Both
+//! structured (serde) and as short text.
+
+use serde::{Deserialize, Serialize};
+
+use crate::auction::{AuctionResult, LossReason, PricingRule, ScoreBreakdown, ScoredOffer};
+use crate::household::DataField;
+use crate::mandate::{MandateDecision, MandateRule};
+use crate::minimiser::{Minimised, Withheld};
+use crate::needs::{Need, NeedReason};
+use vitrine_types::{NeedKind, Quantity, Unit};
+
+/// Why the need was raised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NeedPart {
+    /// The need's id.
+    pub id: String,
+    /// Its kind.
+    pub kind: NeedKind,
+    /// Its category.
+    pub category: String,
+    /// How much.
+    pub quantity: Quantity,
+    /// The reason, with its numbers.
+    pub reason: NeedReason,
+}
+
+/// What one brand was sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedPart {
+    /// The brand.
+    pub brand: String,
+    /// Fields beyond the need itself.
+    pub fields: Vec<DataField>,
+    /// The labels passed.
+    pub labels: Vec<String>,
+    /// Fields withheld, and why.
+    pub withheld: Vec<Withheld>,
+}
+
+/// One offer, scored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferPart {
+    /// The brand.
+    pub brand: String,
+    /// The SKU.
+    pub sku: String,
+    /// The title.
+    pub title: String,
+    /// The score, term by term.
+    pub score: ScoreBreakdown,
+}
+
+/// The price rule applied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PricePart {
+    /// The rule.
+    pub rule: PricingRule,
+    /// The winner's offered price, before its money claims.
+    pub offer_price_minor: u64,
+    /// The money it claimed (credits, deposits, loyalty), settled: the
+    /// household pays that much less.
+    #[serde(default)]
+    pub credits_minor: u64,
+    /// What is paid.
+    pub price_paid_minor: u64,
+    /// The runner-up's score, when there was one.
+    pub runner_up_score: Option<f64>,
+    /// Whether the budget cap limited the price.
+    pub capped: bool,
+    /// What set the price: the runner-up, the reserve, the cap or the ask.
+    #[serde(default = "ask")]
+    pub bound: crate::auction::PriceBound,
+    /// The reserve (the most paid on the household's behalf), if known.
+    #[serde(default)]
+    pub reserve_minor: Option<u64>,
+}
+
+fn ask() -> crate::auction::PriceBound {
+    crate::auction::PriceBound::Ask
+}
+
+/// The mandate check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MandatePart {
+    /// The outcome.
+    pub decision: MandateDecision,
+    /// The rule that decided.
+    pub rule: MandateRule,
+}
+
+/// The full explanation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// Why the need.
+    pub need: NeedPart,
+    /// What each brand was sent.
+    pub shared: Vec<SharedPart>,
+    /// Every scored offer, best first (at most ten).
+    pub offers: Vec<OfferPart>,
+    /// The winner.
+    pub winner: Option<OfferPart>,
+    /// The runner-up.
+    pub runner_up: Option<OfferPart>,
+    /// The price rule.
+    pub price: Option<PricePart>,
+    /// Why each other brand lost.
+    pub losses: Vec<(String, LossReason)>,
+    /// The mandate check.
+    pub mandate: MandatePart,
+    /// All of the above, briefly, in words.
+    pub text: String,
+}
+
+fn offer_part(s: &ScoredOffer) -> OfferPart {
+    OfferPart {
+        brand: s.brand.clone(),
+        sku: s.offer.sku.clone(),
+        title: s.offer.title.clone(),
+        score: s.breakdown.clone(),
+    }
+}
+
+/// Money in minor units as `12.34`.
+pub fn money(minor: u64) -> String {
+    format!("{}.{:02}", minor / 100, minor % 100)
+}
+
+fn signed_money(minor: f64) -> String {
+    let sign = if minor < 0.0 { "−" } else { "+" };
+    let abs = minor.abs().round() as u64;
+    format!("{sign}{}", money(abs))
+}
+
+fn quantity_text(q: Quantity) -> String {
+    match q.unit {
+        Unit::Piece => format!("{}", q.amount),
+        Unit::Gram => format!("{} g", q.amount),
+        Unit::Millilitre => format!("{} ml", q.amount),
+    }
+}
+
+/// Builds the explanation of a decision.
+pub fn explain(
+    need: &Need,
+    requests: &[(String, Minimised)],
+    auction: &AuctionResult,
+    decision: MandateDecision,
+    rule: &MandateRule,
+    currency: &str,
+) -> Explanation {
+    let shared: Vec<SharedPart> = requests
+        .iter()
+        .map(|(brand, m)| SharedPart {
+            brand: brand.clone(),
+            fields: m.shared.clone(),
+            labels: m.request.labels.clone(),
+            withheld: m.withheld.clone(),
+        })
+        .collect();
+    let winner = auction.winner().map(offer_part);
+    let runner_up = auction.runner_up().map(offer_part);
+    let price = auction.settlement.as_ref().map(|s| PricePart {
+        rule: s.rule,
+        offer_price_minor: s.offer_price_minor,
+        credits_minor: s.credits_minor,
+        price_paid_minor: s.price_paid_minor,
+        runner_up_score: auction.runner_up().map(|r| r.breakdown.score),
+        capped: s.capped,
+        bound: s.bound,
+        reserve_minor: s.reserve_minor,
+    });
+    let losses = auction
+        .bidders
+        .iter()
+        .filter_map(|b| b.loss.clone().map(|l| (b.brand.clone(), l)))
+        .collect();
+
+    let mut text = format!(
+        "Need: {} × {} ({}), because {}.",
+        quantity_text(need.quantity),
+        need.category,
+        need.kind.as_str(),
+        need.reason.summary()
+    );
+    if let Some((_, first)) = requests.first() {
+        let fields: Vec<&str> = first.shared.iter().map(|f| f.as_str()).collect();
+        text.push_str(&format!(
+            "\nShared with {} brand{}: the category, a bucketed quantity, the delivery window{}{}.",
+            requests.len(),
+            if requests.len() == 1 { "" } else { "s" },
+            if fields.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", fields.join(", "))
+            },
+            if first.request.labels.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", first.request.labels.join(", "))
+            }
+        ));
+    } else {
+        text.push_str("\nNo brand serves this category: nothing was shared.");
+    }
+    // Everything a plugin wrote appears only inside quotes, normalised:
+    // no plugin string can make a line that reads as the platform's.
+    let line = |label: &str, s: &OfferPart| {
+        let b = &s.score;
+        let credits = if b.money_claims_minor > 0 {
+            format!(" less {} of settled credits", money(b.money_claims_minor))
+        } else {
+            String::new()
+        };
+        format!(
+            "\n{label}: {} — {} at {} {currency}{credits}, score {} (services {}, labels {}, affinity {}, delay {}, carbon {}).",
+            s.brand,
+            vitrine_types::text::quoted(&s.title),
+            money(b.price_minor),
+            signed_money(b.score),
+            signed_money(b.services.values().sum::<i64>() as f64),
+            signed_money(b.labels.values().sum::<i64>() as f64),
+            signed_money(b.affinity as f64),
+            signed_money(-(b.delay_penalty as f64)),
+            signed_money(-(b.carbon_cost as f64)),
+        )
+    };
+    match (&winner, &runner_up) {
+        (Some(w), r) => {
+            text.push_str(&line("Winner", w));
+            if let Some(r) = r {
+                text.push_str(&line("Runner-up", r));
+            }
+        }
+        (None, _) => text.push_str("\nNo acceptable offer."),
+    }
+    if let Some(p) = &price {
+        use crate::auction::PriceBound;
+        let offered = money(p.offer_price_minor.saturating_sub(p.credits_minor));
+        let paid = money(p.price_paid_minor);
+        text.push_str(&match (p.rule, p.bound) {
+            (PricingRule::PayAsOffered, _) => {
+                format!("\nPrice: {paid} {currency}, as offered.")
+            }
+            (PricingRule::SecondScore, PriceBound::RunnerUp) => format!(
+                "\nPrice: second score — {paid} {currency} (offered {offered}), the price at which this offer is exactly as good for you as the runner-up's."
+            ),
+            (PricingRule::SecondScore, PriceBound::Reserve) => format!(
+                "\nPrice: {paid} {currency} (offered {offered}): your usual price for this much plus a margin, the most paid on your behalf, below what the runner-up would have allowed."
+            ),
+            (PricingRule::SecondScore, PriceBound::Cap) => format!(
+                "\nPrice: {paid} {currency} (offered {offered}), limited by your cap."
+            ),
+            (PricingRule::SecondScore, PriceBound::Ask) => match p.reserve_minor {
+                Some(reserve) if p.price_paid_minor > reserve => format!(
+                    "\nPrice: {paid} {currency}, the offered price, above the most paid on your behalf ({}).",
+                    money(reserve)
+                ),
+                _ if p.runner_up_score.is_none() => format!(
+                    "\nPrice: {paid} {currency}, the offered price (no competing offer)."
+                ),
+                _ => format!("\nPrice: {paid} {currency}, the offered price."),
+            },
+        });
+        if p.credits_minor > 0 {
+            text.push_str(&format!(
+                " Its credits ({} {currency}) are settled by the platform: deducted from what the brand is paid, they are already out of the {paid} you pay.",
+                money(p.credits_minor)
+            ));
+        }
+    }
+    text.push_str(&format!(
+        "\nDecision: {} — {rule}.",
+        match decision {
+            MandateDecision::Ordered => "ordered automatically",
+            MandateDecision::AwaitingApproval => "waiting for your approval",
+            MandateDecision::Declined => "declined",
+        }
+    ));
+
+    Explanation {
+        need: NeedPart {
+            id: need.id.clone(),
+            kind: need.kind,
+            category: need.category.clone(),
+            quantity: need.quantity,
+            reason: need.reason.clone(),
+        },
+        shared,
+        offers: auction.scored.iter().take(10).map(offer_part).collect(),
+        winner,
+        runner_up,
+        price,
+        losses,
+        mandate: MandatePart {
+            decision,
+            rule: rule.clone(),
+        },
+        text,
+    }
+}

@@ -1,0 +1,357 @@
+//! Replenishment: estimate how fast a category is used, project when the
+//! stock runs out from the last inventory reading, and raise a need when
+//! that falls inside the delivery lead time plus a safety margin.
+//!
+//! No need is raised on too little history, when consumption has stopped
+//! (no use for longer than the household's usual interval, and the rate
+//! decays), or while an order for the category is in flight.
+
+use serde::{Deserialize, Serialize};
+
+use super::forecast::{RateMethod, estimate};
+use super::need::{Need, NeedReason, need_id};
+use crate::household::Household;
+use vitrine_types::time::{Day, Timestamp};
+use vitrine_types::{NeedKind, Quantity, Unit};
+
+/// Parameters of replenishment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReplenishmentConfig {
+    /// Days an order takes to arrive. Default 2.
+    pub lead_time_days: u16,
+    /// Extra days of margin. Default 1.
+    pub safety_days: u16,
+    /// Days of use the ordered quantity covers. Default 7.
+    pub horizon_days: u16,
+    /// Least span of history, in days. Default 7.
+    pub min_history_days: u32,
+    /// Least number of days with use. Default 3.
+    pub min_demand_days: u32,
+}
+
+impl Default for ReplenishmentConfig {
+    fn default() -> Self {
+        ReplenishmentConfig {
+            lead_time_days: 2,
+            safety_days: 1,
+            horizon_days: 7,
+            min_history_days: 7,
+            min_demand_days: 3,
+        }
+    }
+}
+
+/// Why no replenishment need was raised (for tests and diagnostics).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "why")]
+pub enum NoNeed {
+    /// Not enough history yet.
+    TooLittleHistory {
+        /// Days of history.
+        days: u32,
+        /// Days with use.
+        demand_days: u32,
+    },
+    /// No use for longer than usual: consumption stopped.
+    ConsumptionStopped {
+        /// Days since the last use.
+        days_since_use: i32,
+    },
+    /// No inventory reading to project from.
+    NoInventoryReading,
+    /// Stock lasts beyond lead time plus margin.
+    EnoughStock {
+        /// Days to empty.
+        days_to_empty: f64,
+    },
+    /// An order for the category is in flight.
+    OrderInFlight,
+}
+
+/// Evaluates replenishment for `category` at `now`.
+pub fn evaluate(
+    household: &Household,
+    category: &str,
+    config: &ReplenishmentConfig,
+    now: Timestamp,
+    in_flight: bool,
+) -> Result<Need, NoNeed> {
+    if in_flight {
+        return Err(NoNeed::OrderInFlight);
+    }
+    let today = now.day();
+    // Only the history window counts: the work and memory of an evaluation
+    // are bounded by it, never by how far back an event claims to be.
+    let oldest = today.plus(-crate::household::HISTORY_DAYS).start();
+    let events: Vec<_> = household
+        .events
+        .iter()
+        .filter(|e| e.category == category && e.at <= now && e.at >= oldest)
+        .collect();
+    let Some(unit) = events.iter().max_by_key(|e| e.at).map(|e| e.unit) else {
+        return Err(NoNeed::TooLittleHistory {
+            days: 0,
+            demand_days: 0,
+        });
+    };
+    let events: Vec<_> = events.into_iter().filter(|e| e.unit == unit).collect();
+    let first_day = events.iter().map(|e| e.at.day()).min().expect("not empty");
+    let mut series = vec![Some(0.0); (today.since(first_day) + 1) as usize];
+    for event in &events {
+        if let Some(x) = &mut series[event.at.day().since(first_day) as usize] {
+            *x += f64::from(event.amount);
+        }
+    }
+    // A day that ended with an empty shelf shows what was available, not
+    // what was wanted: its demand is censored, so it is left out of the
+    // estimate instead of counting as (too little) use.
+    for reading in household.inventory.iter().filter(|r| {
+        r.category == category && r.unit == unit && r.amount == 0 && r.at <= now && r.at >= oldest
+    }) {
+        let d = reading.at.day().since(first_day);
+        if d >= 0 && (d as usize) < series.len() {
+            series[d as usize] = None;
+        }
+    }
+    let Some(rate) = estimate(&series, first_day) else {
+        // Every day with use was censored: nothing usable yet.
+        return Err(NoNeed::TooLittleHistory {
+            days: series.len() as u32,
+            demand_days: 0,
+        });
+    };
+    if rate.history_days < config.min_history_days || rate.demand_days < config.min_demand_days {
+        return Err(NoNeed::TooLittleHistory {
+            days: rate.history_days,
+            demand_days: rate.demand_days,
+        });
+    }
+    // Use is expected at least every `usual` days; beyond that it stopped.
+    let usual = rate.adi.round().max(1.0) as i32;
+    // Days on an empty shelf do not count: the household could not use
+    // what it did not have, which is a stock-out, not a stop.
+    let days_since_use = (rate.last_demand_day.since(first_day) + 1..=today.since(first_day))
+        .filter(|d| series.get(*d as usize).is_some_and(Option::is_some))
+        .count() as i32;
+    if days_since_use > usual || rate.per_day <= f64::EPSILON {
+        return Err(NoNeed::ConsumptionStopped { days_since_use });
+    }
+    let Some(reading) = household
+        .inventory
+        .iter()
+        .filter(|r| r.category == category && r.unit == unit && r.at <= now)
+        .max_by_key(|r| r.at)
+    else {
+        return Err(NoNeed::NoInventoryReading);
+    };
+    let used_since: u64 = events
+        .iter()
+        .filter(|e| e.at > reading.at)
+        .map(|e| u64::from(e.amount))
+        .sum();
+    let bought_since: u64 = household
+        .purchases
+        .iter()
+        .filter(|p| p.category == category && p.unit == unit && p.at > reading.at && p.at <= now)
+        .map(|p| u64::from(p.amount))
+        .sum();
+    let stock_now = (f64::from(reading.amount) + bought_since as f64 - used_since as f64).max(0.0);
+    let days_to_empty = stock_now / rate.per_day;
+    let window = f64::from(config.lead_time_days + config.safety_days);
+    if days_to_empty > window {
+        return Err(NoNeed::EnoughStock { days_to_empty });
+    }
+    let stockout_day = today.plus(match rate.method {
+        RateMethod::ExponentialSmoothing => days_to_empty.ceil() as i32,
+        RateMethod::Tsb => median_days_to_empty(stock_now, rate.tsb_probability, rate.tsb_size),
+    });
+    let amount = (rate.per_day * f64::from(config.horizon_days))
+        .ceil()
+        .max(1.0) as u32;
+    Ok(Need {
+        id: need_id(
+            &household.id,
+            NeedKind::Replenishment,
+            category,
+            &today.0.to_string(),
+        ),
+        household: household.id.clone(),
+        kind: NeedKind::Replenishment,
+        category: category.to_owned(),
+        coarse_category: None,
+        quantity: Quantity { amount, unit },
+        earliest_day: today,
+        latest_day: stockout_day.max(today.plus(1)),
+        raised_at: now,
+        reason: NeedReason::Replenishment {
+            method: rate.method,
+            rate_per_day: rate.per_day,
+            average_interval_days: rate.adi,
+            stock_now,
+            last_reading: reading.amount,
+            last_reading_day: reading.at.day(),
+            days_to_empty,
+            stockout_day,
+            lead_time_days: config.lead_time_days,
+            safety_days: config.safety_days,
+            horizon_days: config.horizon_days,
+            history_days: rate.history_days,
+        },
+    })
+}
+
+/// The median number of days until demand (a day has demand with
+/// probability `p`, of size `size`) uses up `stock`: the day the
+/// negative-binomial count of demand days reaches `ceil(stock / size)`.
+/// Intermittent stock-outs are skewed, so the median, not the mean (`stock /
+/// rate`), minimises the error in days. (For daily use the mean is better:
+/// measured with `vitrine-bench needs-accuracy`.)
+pub fn median_days_to_empty(stock: f64, p: f64, size: f64) -> i32 {
+    if stock <= 0.0 {
+        return 0;
+    }
+    let p = p.clamp(1e-6, 1.0);
+    let needed = (stock / size.max(1e-9)).ceil().max(1.0) as u32;
+    // P(at least `needed` demand days within n days) ≥ 0.5, smallest n.
+    // The binomial is accumulated directly (n stays small in practice).
+    let mut n = needed;
+    loop {
+        let at_least = 1.0 - binomial_cdf(needed - 1, n, p);
+        if at_least >= 0.5 || n > 3_650 {
+            return n as i32;
+        }
+        n += 1;
+    }
+}
+
+/// P(X ≤ k) for X ~ Binomial(n, p).
+fn binomial_cdf(k: u32, n: u32, p: f64) -> f64 {
+    let mut term = (1.0 - p).powi(n as i32);
+    let mut sum = term;
+    for i in 0..k.min(n) {
+        term *= f64::from(n - i) / f64::from(i + 1) * p / (1.0 - p).max(1e-12);
+        sum += term;
+    }
+    sum.min(1.0)
+}
+
+/// The categories a household has used with `unit` information.
+pub fn tracked_categories(household: &Household) -> Vec<(String, Unit)> {
+    let mut seen: Vec<(String, Unit)> = Vec::new();
+    for e in &household.events {
+        if !seen.iter().any(|(c, _)| *c == e.category) {
+            seen.push((e.category.clone(), e.unit));
+        }
+    }
+    seen.sort();
+    seen
+}
+
+/// The day of the last inventory reading of `category`, if any.
+pub fn last_reading_day(household: &Household, category: &str) -> Option<Day> {
+    household
+        .inventory
+        .iter()
+        .filter(|r| r.category == category)
+        .map(|r| r.at.day())
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::household::{ConsumptionEvent, InventorySnapshot};
+
+    const YOGURT: &str = "food/dairy/yogurt";
+
+    fn household(days: i32, per_day: u32, stock: u32) -> Household {
+        let mut h = Household::new("h", "EUR");
+        for d in 0..days {
+            h.events.push(ConsumptionEvent {
+                category: YOGURT.into(),
+                amount: per_day,
+                unit: Unit::Piece,
+                at: Timestamp::at(Day(d), 8),
+            });
+        }
+        h.inventory.push(InventorySnapshot {
+            category: YOGURT.into(),
+            amount: stock,
+            unit: Unit::Piece,
+            at: Timestamp::at(Day(days - 1), 20),
+        });
+        h
+    }
+
+    fn at_end_of(day: i32) -> Timestamp {
+        Timestamp::at(Day(day), 21)
+    }
+
+    #[test]
+    fn low_stock_raises_a_need_with_its_numbers() {
+        let h = household(20, 2, 4);
+        let need = evaluate(
+            &h,
+            YOGURT,
+            &ReplenishmentConfig::default(),
+            at_end_of(19),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            need.quantity,
+            Quantity {
+                amount: 14,
+                unit: Unit::Piece
+            }
+        );
+        match need.reason {
+            NeedReason::Replenishment {
+                days_to_empty,
+                stockout_day,
+                rate_per_day,
+                ..
+            } => {
+                assert!((rate_per_day - 2.0).abs() < 1e-6);
+                assert!((days_to_empty - 2.0).abs() < 1e-6);
+                assert_eq!(stockout_day, Day(21));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn intermittent_stockouts_use_the_median_day() {
+        // One loaf left, bread on 40% of days: half the time it is gone
+        // within two days (the mean, 2.5 days, would say three).
+        assert_eq!(median_days_to_empty(1.0, 0.4, 1.0), 2);
+        assert_eq!(median_days_to_empty(0.0, 0.4, 1.0), 0);
+        assert_eq!(median_days_to_empty(3.0, 1.0, 1.0), 3);
+    }
+
+    #[test]
+    fn enough_stock_short_history_in_flight_and_stopped_raise_nothing() {
+        let config = ReplenishmentConfig::default();
+        let h = household(20, 2, 40);
+        assert!(matches!(
+            evaluate(&h, YOGURT, &config, at_end_of(19), false),
+            Err(NoNeed::EnoughStock { .. })
+        ));
+        let h = household(4, 2, 1);
+        assert!(matches!(
+            evaluate(&h, YOGURT, &config, at_end_of(3), false),
+            Err(NoNeed::TooLittleHistory { .. })
+        ));
+        let h = household(20, 2, 1);
+        assert_eq!(
+            evaluate(&h, YOGURT, &config, at_end_of(19), true),
+            Err(NoNeed::OrderInFlight)
+        );
+        // Three days later, with no use since: consumption stopped.
+        assert!(matches!(
+            evaluate(&h, YOGURT, &config, at_end_of(22), false),
+            Err(NoNeed::ConsumptionStopped { days_since_use: 3 })
+        ));
+    }
+}

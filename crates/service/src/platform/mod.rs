@@ -1,0 +1,519 @@
+//! The platform: the decision core with its state in the store. Every
+//! operation of the HTTP API (and of `vitrine demo`) is a method here; the
+//! API only maps HTTP to these methods and their errors to statuses.
+//!
+//! State is held in memory for speed (the registered plugins, households,
+//! the order book, brand reports) and written through to SQLite in the same
+//! step, each change in one transaction with its audit entry. At start the
+//! memory is rebuilt from the store: enabled plugins are loaded (from the
+//! artifact cache, so nothing is recompiled), orders are restored, brand
+//! reports are recounted from the stored decisions.
+//!
+//! One concept per file: [`clock`], [`metrics`], `operator` (brands,
+//! plugins, policy, households' creation), `household` (a household's own
+//! data, needs, decisions and orders), `brand` (what a brand may read).
+
+mod bidder;
+mod brand;
+pub mod clock;
+pub mod household;
+pub mod metrics;
+mod operator;
+mod tokens;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use serde::{Deserialize, Serialize};
+
+pub use self::CycleHealth as NeedsCycleHealth;
+pub use bidder::PluginBidder;
+pub use brand::{BrandOrder, PluginStatus};
+pub use clock::Clock;
+pub use household::{HouseholdExport, NeedRef, NeedView};
+pub use metrics::Metrics;
+pub use operator::{Created, Upload};
+
+use vitrine_core::decision::{DecisionConfig, DecisionEngine};
+use vitrine_core::household::{Household, HouseholdId};
+use vitrine_core::needs::NeedsEngine;
+use vitrine_core::reports::Pseudonymiser;
+use vitrine_runtime::{CompileWorker, Limits, LoadError, Runtime};
+use vitrine_store::tokens::{Principal, new_token};
+use vitrine_store::{Store, StoreError};
+use vitrine_types::time::Timestamp;
+
+/// The platform's settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlatformConfig {
+    /// The SQLite database file.
+    pub db: PathBuf,
+    /// Where compiled plugins are cached; default: `<db>.artifacts`.
+    pub artifact_dir: Option<PathBuf>,
+    /// The sandbox's limits.
+    pub limits: Limits,
+    /// The decision core's settings.
+    pub decision: DecisionConfig,
+    /// Where uploaded components are compiled: `vitrine serve` compiles in
+    /// a bounded child process (see `runtime::compile`); the default
+    /// compiles in-process, for embedders and tests that only upload
+    /// components they trust.
+    #[serde(skip)]
+    pub compile_worker: CompileWorker,
+}
+
+impl Default for PlatformConfig {
+    fn default() -> Self {
+        PlatformConfig {
+            db: PathBuf::from("vitrine.db"),
+            artifact_dir: None,
+            limits: Limits::default(),
+            decision: DecisionConfig::default(),
+            compile_worker: CompileWorker::InProcess,
+        }
+    }
+}
+
+/// Why an operation was refused or failed. Each kind has a stable code and
+/// maps to one HTTP status in the API.
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    /// The thing does not exist (or is not the caller's).
+    #[error("{0} not found")]
+    NotFound(String),
+    /// It already exists, or the state does not allow the operation.
+    #[error("{message}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        message: String,
+    },
+    /// The input is well-formed but refused (a bad plugin, a bad field).
+    #[error("{message}")]
+    Invalid {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        message: String,
+        /// The field at fault, as a path (`consumption[3].at`), when one is.
+        field: Option<String>,
+    },
+    /// The store failed.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+impl PlatformError {
+    /// A refusal of bad input.
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> PlatformError {
+        PlatformError::Invalid {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// A refusal of one field of the input.
+    pub fn invalid_field(
+        code: &'static str,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> PlatformError {
+        PlatformError::Invalid {
+            code,
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    /// The field at fault, when one is named.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            PlatformError::Invalid { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A conflict with the current state.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> PlatformError {
+        PlatformError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PlatformError::NotFound(_) => "not_found",
+            PlatformError::Conflict { code, .. } | PlatformError::Invalid { code, .. } => code,
+            PlatformError::Store(_) => "internal",
+        }
+    }
+}
+
+/// The running platform.
+pub struct Platform {
+    store: Store,
+    runtime: Runtime,
+    engine: DecisionEngine<PluginBidder>,
+    needs: NeedsEngine,
+    households: RwLock<HashMap<String, Arc<Household>>>,
+    /// Serialises changes to households' documents (decisions read
+    /// snapshots and never wait on it).
+    household_writes: tokio::sync::Mutex<()>,
+    audit_names: Pseudonymiser,
+    metrics: Metrics,
+    clock: Clock,
+    cycle: std::sync::Mutex<CycleState>,
+}
+
+/// When the needs cycle last started and finished (wall clock).
+#[derive(Debug, Default, Clone, Copy)]
+struct CycleState {
+    period: Option<std::time::Duration>,
+    started: Option<std::time::Instant>,
+    finished: Option<std::time::Instant>,
+}
+
+/// The needs cycle's health, for `/healthz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum CycleHealth {
+    /// No periodic cycle runs on this node.
+    Off,
+    /// It finished within the last three periods (or has not had the
+    /// time to finish its first one).
+    Ok {
+        /// Seconds since it last finished, if it has.
+        last_finished_secs_ago: Option<u64>,
+    },
+    /// It has not finished for three periods: stopped or stuck.
+    Stalled {
+        /// Seconds since it last finished, if it ever did.
+        last_finished_secs_ago: Option<u64>,
+    },
+}
+
+fn secret(hex_text: &str) -> Result<[u8; 32], StoreError> {
+    hex::decode(hex_text)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| StoreError::Corrupt("a stored secret is not 32 bytes of hex".into()))
+}
+
+impl Platform {
+    /// Opens the store at `config.db` (creating it), loads the enabled
+    /// plugins and rebuilds the in-memory state.
+    pub async fn open(config: PlatformConfig, clock: Clock) -> Result<Platform, PlatformError> {
+        let store = Store::open(&config.db).await?;
+        let random = || hex::encode(rand::random::<[u8; 32]>());
+        let pseudonyms = secret(&store.setting_or_init("pseudonym_secret", random).await?)?;
+        let audit_names = secret(&store.setting_or_init("audit_secret", random).await?)?;
+        let artifacts = config
+            .artifact_dir
+            .clone()
+            .unwrap_or_else(|| config.db.with_extension("artifacts"));
+        let runtime = Runtime::build_with(
+            config.limits.clone(),
+            vitrine_runtime::Tuning::default(),
+            Some(artifacts),
+            config.compile_worker.clone(),
+        )
+        .map_err(|e| PlatformError::invalid("runtime", e.to_string()))?;
+        let k_salt = store
+            .setting_or_init("k_anonymity_salt", || {
+                hex::encode(rand::random::<[u8; 16]>())
+            })
+            .await?;
+        let k_salt: [u8; 16] = hex::decode(&k_salt)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| {
+                StoreError::Corrupt("the k-anonymity salt is not 16 bytes of hex".into())
+            })?;
+        let engine =
+            DecisionEngine::with_k_salt(config.decision, Pseudonymiser::new(pseudonyms), k_salt);
+        if let Some(policy) = store.policy().await? {
+            engine
+                .set_policy(policy)
+                .map_err(|e| PlatformError::invalid("policy", e))?;
+        }
+        if let Some(bounds) = store.setting("bounds_policy").await? {
+            let bounds = serde_json::from_str(&bounds).map_err(StoreError::from)?;
+            engine
+                .set_bounds(bounds)
+                .map_err(|e| PlatformError::invalid("bounds", e))?;
+        }
+        let platform = Platform {
+            store,
+            runtime,
+            engine,
+            needs: NeedsEngine::default(),
+            households: RwLock::new(HashMap::new()),
+            household_writes: tokio::sync::Mutex::new(()),
+            audit_names: Pseudonymiser::new(audit_names),
+            metrics: Metrics::default(),
+            clock,
+            cycle: std::sync::Mutex::new(CycleState::default()),
+        };
+        platform.restore().await?;
+        Ok(platform)
+    }
+
+    async fn restore(&self) -> Result<(), PlatformError> {
+        // Plugins load on every core: from the artifact cache each is a map
+        // and a link, but a cold cache compiles every one of them.
+        let enabled = self.store.enabled_versions().await?;
+        let lanes = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_lane = enabled.len().div_ceil(lanes).max(1);
+        let mut chunks = Vec::new();
+        let mut rest = enabled;
+        while !rest.is_empty() {
+            let tail = rest.split_off(per_lane.min(rest.len()));
+            chunks.push(std::mem::replace(&mut rest, tail));
+        }
+        let loading: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let runtime = self.runtime.clone();
+                tokio::task::spawn_blocking(move || {
+                    chunk
+                        .into_iter()
+                        .map(|(version, wasm, catalog)| {
+                            let loaded = load(&runtime, &wasm, catalog.as_bytes(), &version.limits);
+                            (version, loaded)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for lane in loading {
+            let loaded = lane
+                .await
+                .map_err(|e| PlatformError::invalid("load_panicked", e.to_string()))?;
+            for (version, plugin) in loaded {
+                match plugin {
+                    Ok(plugin) => self
+                        .engine
+                        .register(&version.brand, PluginBidder::new(plugin)),
+                    Err(e) => tracing::error!(
+                        brand = %version.brand, version = version.version, error = %e,
+                        "a stored plugin no longer loads; the brand is left out of auctions"
+                    ),
+                }
+            }
+        }
+        let stored = self.store.households().await?;
+        self.households
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(stored.into_iter().map(|h| (h.id.0.clone(), Arc::new(h))));
+        let today = self.now().day();
+        let registry = self.engine.k_anonymity();
+        for (key, hash, day) in self
+            .store
+            .k_sightings_since(today.plus(-registry.window_days()))
+            .await?
+        {
+            registry.observe(&key, &hash, day);
+        }
+        for order in self.store.all_orders().await? {
+            self.engine.orders().restore(order, today);
+        }
+        Ok(())
+    }
+
+    /// Loads a plugin off the async threads (compiling is CPU work).
+    async fn load_blocking(
+        &self,
+        wasm: Vec<u8>,
+        catalog: Vec<u8>,
+        limits: vitrine_runtime::PluginLimits,
+    ) -> Result<vitrine_runtime::Plugin, PlatformError> {
+        let runtime = self.runtime.clone();
+        tokio::task::spawn_blocking(move || load(&runtime, &wasm, &catalog, &limits))
+            .await
+            .map_err(|e| PlatformError::invalid("load_panicked", e.to_string()))?
+    }
+
+    /// Makes sure `token` is an operator token (the first operator token
+    /// comes from `VITRINE_OPERATOR_TOKEN`). Returns a new token when none
+    /// was given and no operator token exists yet (shown once).
+    pub async fn ensure_operator_token(
+        &self,
+        token: Option<&str>,
+    ) -> Result<Option<String>, PlatformError> {
+        let now = self.now();
+        let (token, fresh) = match token {
+            Some(t) if t.len() < 16 => {
+                return Err(PlatformError::invalid(
+                    "weak_token",
+                    "VITRINE_OPERATOR_TOKEN must be at least 16 characters",
+                ));
+            }
+            Some(t) if self.store.is_revoked(t).await? => {
+                return Err(PlatformError::invalid(
+                    "revoked_token",
+                    "this VITRINE_OPERATOR_TOKEN was revoked; set a new one (it is added as an operator token at start)",
+                ));
+            }
+            Some(t) => (t.to_owned(), false),
+            None if self.store.has_operator_token().await? => return Ok(None),
+            None => (new_token(), true),
+        };
+        let mut tx = self.store.begin().await?;
+        tx.insert_token(&token, &Principal::Operator, now).await?;
+        tx.commit().await?;
+        Ok(fresh.then_some(token))
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The decision core.
+    pub fn engine(&self) -> &DecisionEngine<PluginBidder> {
+        &self.engine
+    }
+
+    /// The runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now, by the platform's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Who `token` speaks for.
+    pub async fn principal(&self, token: &str) -> Result<Option<Principal>, PlatformError> {
+        Ok(self.store.principal(token).await?)
+    }
+
+    /// How a household is named in the audit log.
+    fn audit_name(&self, household: &HouseholdId) -> String {
+        format!(
+            "household:{}",
+            self.audit_names.pseudonym("audit", household)
+        )
+    }
+
+    /// How a principal is named in the audit log.
+    fn actor(&self, principal: &Principal) -> String {
+        match principal {
+            Principal::Operator => "operator".into(),
+            Principal::Brand(b) => format!("brand:{b}"),
+            Principal::Household(h) => self.audit_name(&HouseholdId(h.clone())),
+        }
+    }
+
+    /// A household's current snapshot.
+    pub fn household(&self, id: &str) -> Result<Arc<Household>, PlatformError> {
+        self.households
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .cloned()
+            .ok_or_else(|| PlatformError::NotFound(format!("household {id}")))
+    }
+
+    /// Every household's id.
+    pub fn household_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .households
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .keys()
+            .cloned()
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Declares that the needs cycle runs every `period` (for `/healthz`).
+    pub fn set_cycle_period(&self, period: Option<std::time::Duration>) {
+        let mut cycle = self.cycle.lock().unwrap_or_else(|p| p.into_inner());
+        cycle.period = period;
+        cycle.started = period.map(|_| std::time::Instant::now());
+    }
+
+    fn cycle_started(&self) {
+        self.cycle.lock().unwrap_or_else(|p| p.into_inner()).started =
+            Some(std::time::Instant::now());
+    }
+
+    fn cycle_finished(&self) {
+        self.cycle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .finished = Some(std::time::Instant::now());
+    }
+
+    /// Whether the needs cycle keeps running: stalled when it has not
+    /// finished for three of its periods.
+    pub fn cycle_health(&self) -> CycleHealth {
+        let cycle = *self.cycle.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(period) = cycle.period else {
+            return CycleHealth::Off;
+        };
+        let since = |t: Option<std::time::Instant>| t.map(|t| t.elapsed());
+        let last_finished_secs_ago = since(cycle.finished).map(|d| d.as_secs());
+        let reference = cycle.finished.or(cycle.started);
+        match reference {
+            Some(t) if t.elapsed() > period * 3 => CycleHealth::Stalled {
+                last_finished_secs_ago,
+            },
+            _ => CycleHealth::Ok {
+                last_finished_secs_ago,
+            },
+        }
+    }
+
+    /// Closes the store.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+}
+
+/// Whether `id` is a usable identifier: 1 to 64 of `a-z`, `0-9`, `-`, `_`.
+pub fn is_identifier(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// Loads a plugin under `limits` (runtime limits tightened).
+fn load(
+    runtime: &Runtime,
+    wasm: &[u8],
+    catalog: &[u8],
+    limits: &vitrine_runtime::PluginLimits,
+) -> Result<vitrine_runtime::Plugin, PlatformError> {
+    let catalog = runtime
+        .parse_catalog(catalog)
+        .map_err(|e| PlatformError::invalid(e.code(), e.to_string()))?;
+    let plugin = runtime
+        .load(wasm, catalog)
+        .map_err(|e: LoadError| PlatformError::invalid(e.code(), e.to_string()))?;
+    plugin
+        .with_limits(limits)
+        .map_err(|e| PlatformError::invalid("limits", e.to_string()))
+}

@@ -1,0 +1,257 @@
+//! Brands and their plugin versions (the wasm bytes, their hash, the
+//! catalog, what `describe` said, the status and the operator's limits).
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use super::{Store, StoreError, Tx};
+use vitrine_types::BrandInfo;
+use vitrine_types::PluginLimits;
+use vitrine_types::time::Timestamp;
+
+/// A brand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandRecord {
+    /// Identifier (lowercase letters, digits, `-`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// When it was created.
+    pub created_at: Timestamp,
+}
+
+/// Whether a version takes part in auctions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionStatus {
+    /// The brand's live version (at most one).
+    Enabled,
+    /// Kept, not called.
+    Disabled,
+}
+
+impl VersionStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            VersionStatus::Enabled => "enabled",
+            VersionStatus::Disabled => "disabled",
+        }
+    }
+}
+
+/// A plugin version, without its bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PluginVersion {
+    /// The brand.
+    pub brand: String,
+    /// 1, 2, ... per brand.
+    pub version: i64,
+    /// SHA-256 of the component.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// What the plugin said about itself.
+    pub info: BrandInfo,
+    /// Enabled or disabled.
+    pub status: VersionStatus,
+    /// The operator's limits for it.
+    pub limits: PluginLimits,
+    /// When it was uploaded.
+    pub uploaded_at: Timestamp,
+}
+
+const VERSION_COLUMNS: &str =
+    "brand, version, sha256, length(wasm) AS size, info, status, limits, uploaded_at";
+
+fn version(row: &sqlx::sqlite::SqliteRow) -> Result<PluginVersion, StoreError> {
+    Ok(PluginVersion {
+        brand: row.get("brand"),
+        version: row.get("version"),
+        sha256: row.get("sha256"),
+        size_bytes: row.get("size"),
+        info: serde_json::from_str(row.get("info"))?,
+        status: match row.get::<&str, _>("status") {
+            "enabled" => VersionStatus::Enabled,
+            _ => VersionStatus::Disabled,
+        },
+        limits: serde_json::from_str(row.get("limits"))?,
+        uploaded_at: Timestamp(row.get("uploaded_at")),
+    })
+}
+
+impl Tx {
+    /// Creates a brand; `false` if the id is taken.
+    pub async fn insert_brand(&mut self, brand: &BrandRecord) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("INSERT OR IGNORE INTO brands (id, name, created_at) VALUES (?, ?, ?)")
+                .bind(&brand.id)
+                .bind(&brand.name)
+                .bind(brand.created_at.0)
+                .execute(&mut *self.tx)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores a new version of `brand`'s plugin, numbered after the last
+    /// one, disabled; returns its number.
+    pub async fn insert_version(
+        &mut self,
+        brand: &str,
+        wasm: &[u8],
+        sha256: &str,
+        catalog_json: &str,
+        info: &BrandInfo,
+        at: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM plugin_versions WHERE brand = ?",
+        )
+        .bind(brand)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let version: i64 = row.get(0);
+        sqlx::query(
+            "INSERT INTO plugin_versions (brand, version, sha256, wasm, catalog, info, status, limits, uploaded_at) \
+             VALUES (?, ?, ?, ?, ?, ?, 'disabled', '{}', ?)",
+        )
+        .bind(brand)
+        .bind(version)
+        .bind(sha256)
+        .bind(wasm)
+        .bind(catalog_json)
+        .bind(serde_json::to_string(info)?)
+        .bind(at.0)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(version)
+    }
+
+    /// Makes `version` the brand's only enabled one (`None`: none enabled).
+    pub async fn set_enabled(
+        &mut self,
+        brand: &str,
+        version: Option<i64>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE plugin_versions SET status = 'disabled' WHERE brand = ? AND status = 'enabled'",
+        )
+        .bind(brand)
+        .execute(&mut *self.tx)
+        .await?;
+        if let Some(version) = version {
+            sqlx::query("UPDATE plugin_versions SET status = ? WHERE brand = ? AND version = ?")
+                .bind(VersionStatus::Enabled.as_str())
+                .bind(brand)
+                .bind(version)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Sets a version's limits.
+    pub async fn set_limits(
+        &mut self,
+        brand: &str,
+        version: i64,
+        limits: &PluginLimits,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE plugin_versions SET limits = ? WHERE brand = ? AND version = ?")
+            .bind(serde_json::to_string(limits)?)
+            .bind(brand)
+            .bind(version)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Every brand, by id.
+    pub async fn brands(&self) -> Result<Vec<BrandRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, created_at FROM brands ORDER BY id")
+            .fetch_all(self.reader())
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| BrandRecord {
+                id: r.get(0),
+                name: r.get(1),
+                created_at: Timestamp(r.get(2)),
+            })
+            .collect())
+    }
+
+    /// One brand.
+    pub async fn brand(&self, id: &str) -> Result<Option<BrandRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, name, created_at FROM brands WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row.map(|r| BrandRecord {
+            id: r.get(0),
+            name: r.get(1),
+            created_at: Timestamp(r.get(2)),
+        }))
+    }
+
+    /// A brand's versions, oldest first.
+    pub async fn versions(&self, brand: &str) -> Result<Vec<PluginVersion>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {VERSION_COLUMNS} FROM plugin_versions WHERE brand = ? ORDER BY version"
+        ))
+        .bind(brand)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(version).collect()
+    }
+
+    /// Every enabled version, with its bytes and catalog, to load at start.
+    pub async fn enabled_versions(
+        &self,
+    ) -> Result<Vec<(PluginVersion, Vec<u8>, String)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {VERSION_COLUMNS}, wasm, catalog FROM plugin_versions WHERE status = 'enabled' ORDER BY brand"
+        ))
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((version(r)?, r.get("wasm"), r.get("catalog"))))
+            .collect()
+    }
+
+    /// One version's bytes and catalog.
+    pub async fn version_bytes(
+        &self,
+        brand: &str,
+        number: i64,
+    ) -> Result<Option<(PluginVersion, Vec<u8>, String)>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {VERSION_COLUMNS}, wasm, catalog FROM plugin_versions WHERE brand = ? AND version = ?"
+        ))
+        .bind(brand)
+        .bind(number)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|r| Ok((version(&r)?, r.get("wasm"), r.get("catalog"))))
+            .transpose()
+    }
+}
+
+impl Tx {
+    /// Replaces a version's catalog.
+    pub async fn set_catalog(
+        &mut self,
+        brand: &str,
+        version: i64,
+        catalog_json: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE plugin_versions SET catalog = ? WHERE brand = ? AND version = ?")
+            .bind(catalog_json)
+            .bind(brand)
+            .bind(version)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,271 @@
+//! Needs, decisions (with their explanations), orders and the budget ledger.
+//! Decisions themselves are written by the group-commit writer (`batch`);
+//! here are the reads and the order updates that follow a decision.
+
+use sqlx::Row;
+
+use super::{Store, StoreError, Tx};
+use vitrine_core::decision::Decision;
+use vitrine_core::mandate::Order;
+use vitrine_core::needs::Need;
+use vitrine_types::time::Timestamp;
+
+impl Tx {
+    /// Stores a raised need (ignored if already stored).
+    pub async fn insert_need(&mut self, need: &Need) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT OR IGNORE INTO needs (id, household, kind, category, data, raised_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&need.id)
+        .bind(&need.household.0)
+        .bind(need.kind.as_str())
+        .bind(&need.category)
+        .bind(serde_json::to_string(need)?)
+        .bind(need.raised_at.0)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Writes an order's current state; `was_spending` is whether its
+    /// previous state spent budget, so that the ledger records the change.
+    pub async fn upsert_order(
+        &mut self,
+        order: &Order,
+        was_spending: bool,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO orders (id, household, need_id, brand, status, price_paid, data) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data",
+        )
+        .bind(&order.id)
+        .bind(&order.household.0)
+        .bind(&order.need_id)
+        .bind(&order.brand)
+        .bind(order.status.as_str())
+        .bind(super::money_column(order.price_paid_minor)?)
+        .bind(serde_json::to_string(order)?)
+        .execute(&mut *self.tx)
+        .await?;
+        if order.status == vitrine_core::mandate::OrderStatus::Expired {
+            // An expired ask frees its need: it can be decided again.
+            sqlx::query("UPDATE needs SET open = 1 WHERE household = ? AND id = ?")
+                .bind(&order.household.0)
+                .bind(&order.need_id)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let amount = super::money_column(order.price_paid_minor)?;
+        let change = match (was_spending, order.status.spends()) {
+            (false, true) => amount,
+            (true, false) => -amount,
+            _ => 0,
+        };
+        if change != 0 {
+            sqlx::query(
+                "INSERT INTO ledger (household, order_id, mandate, amount, at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&order.household.0)
+            .bind(&order.id)
+            .bind(&order.mandate)
+            .bind(change)
+            .bind(at.0)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// One line of the budget ledger: an order starting to spend (+) or
+/// stopping (−).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LedgerEntry {
+    /// Its number.
+    pub seq: i64,
+    /// The order.
+    pub order_id: String,
+    /// The mandate that decided it, if any.
+    pub mandate: Option<String>,
+    /// The change, in minor units.
+    pub amount_minor: i64,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// Where a stored need stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeedState {
+    /// It may still be decided (never decided, no offer found, or its ask
+    /// expired).
+    pub open: bool,
+    /// Decisions taken on it so far.
+    pub attempts: u32,
+    /// The latest decision's id.
+    pub latest: Option<String>,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    rows: Vec<sqlx::sqlite::SqliteRow>,
+) -> Result<Vec<T>, StoreError> {
+    rows.iter()
+        .map(|r| Ok(serde_json::from_str(r.get(0))?))
+        .collect()
+}
+
+impl Store {
+    /// One of a household's needs.
+    pub async fn need(&self, household: &str, id: &str) -> Result<Option<Need>, StoreError> {
+        let rows = sqlx::query("SELECT data FROM needs WHERE household = ? AND id = ?")
+            .bind(household)
+            .bind(id)
+            .fetch_all(self.reader())
+            .await?;
+        Ok(parse(rows)?.pop())
+    }
+
+    /// A household's needs, oldest first, each with where it stands.
+    pub async fn needs(&self, household: &str) -> Result<Vec<(Need, NeedState)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT data, open, attempts, decision FROM needs WHERE household = ? \
+             ORDER BY raised_at, id",
+        )
+        .bind(household)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    serde_json::from_str(r.get(0))?,
+                    NeedState {
+                        open: r.get::<i64, _>(1) != 0,
+                        attempts: u32::try_from(r.get::<i64, _>(2)).unwrap_or(0),
+                        latest: r.get(3),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Whether a need may still be decided, how many decisions it had and
+    /// the latest one; `None` for a need never stored.
+    pub async fn need_state(
+        &self,
+        household: &str,
+        need_id: &str,
+    ) -> Result<Option<NeedState>, StoreError> {
+        let row = sqlx::query(
+            "SELECT open, attempts, decision FROM needs WHERE household = ? AND id = ?",
+        )
+        .bind(household)
+        .bind(need_id)
+        .fetch_optional(self.reader())
+        .await?;
+        Ok(row.map(|r| NeedState {
+            open: r.get::<i64, _>(0) != 0,
+            attempts: u32::try_from(r.get::<i64, _>(1)).unwrap_or(0),
+            latest: r.get(2),
+        }))
+    }
+
+    /// A household's decisions, newest first, at most `limit`.
+    pub async fn decisions(
+        &self,
+        household: &str,
+        limit: i64,
+    ) -> Result<Vec<Decision>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT data FROM decisions WHERE household = ? ORDER BY at DESC, id LIMIT ?",
+        )
+        .bind(household)
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        parse(rows)
+    }
+
+    /// One decision.
+    pub async fn decision(
+        &self,
+        household: &str,
+        id: &str,
+    ) -> Result<Option<Decision>, StoreError> {
+        let rows = sqlx::query("SELECT data FROM decisions WHERE household = ? AND id = ?")
+            .bind(household)
+            .bind(id)
+            .fetch_all(self.reader())
+            .await?;
+        Ok(parse(rows)?.pop())
+    }
+
+    /// Every decision, oldest first (to rebuild the brand reports at start).
+    pub async fn all_decisions(&self) -> Result<Vec<Decision>, StoreError> {
+        let rows = sqlx::query("SELECT data FROM decisions ORDER BY at, household, id")
+            .fetch_all(self.reader())
+            .await?;
+        parse(rows)
+    }
+
+    /// Every order, oldest first (to rebuild the order book at start).
+    pub async fn all_orders(&self) -> Result<Vec<Order>, StoreError> {
+        let rows = sqlx::query("SELECT data FROM orders ORDER BY rowid")
+            .fetch_all(self.reader())
+            .await?;
+        parse(rows)
+    }
+
+    /// A household's orders, oldest first.
+    pub async fn household_orders(&self, household: &str) -> Result<Vec<Order>, StoreError> {
+        let rows = sqlx::query("SELECT data FROM orders WHERE household = ? ORDER BY rowid")
+            .bind(household)
+            .fetch_all(self.reader())
+            .await?;
+        parse(rows)
+    }
+
+    /// Orders won by `brand`, oldest first.
+    pub async fn brand_orders(&self, brand: &str) -> Result<Vec<Order>, StoreError> {
+        let rows = sqlx::query("SELECT data FROM orders WHERE brand = ? ORDER BY rowid")
+            .bind(brand)
+            .fetch_all(self.reader())
+            .await?;
+        parse(rows)
+    }
+
+    /// A household's ledger entries, oldest first.
+    pub async fn household_ledger(&self, household: &str) -> Result<Vec<LedgerEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, order_id, mandate, amount, at FROM ledger WHERE household = ? ORDER BY seq",
+        )
+        .bind(household)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| LedgerEntry {
+                seq: r.get(0),
+                order_id: r.get(1),
+                mandate: r.get(2),
+                amount_minor: r.get(3),
+                at: Timestamp(r.get(4)),
+            })
+            .collect())
+    }
+
+    /// Orders whose ledger sum differs from their spending (placed or
+    /// dispatched: the price paid; otherwise 0). Empty when consistent.
+    pub async fn ledger_mismatches(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.id FROM orders o LEFT JOIN ledger l ON l.order_id = o.id \
+             GROUP BY o.id \
+             HAVING COALESCE(SUM(l.amount), 0) != \
+               CASE WHEN o.status IN ('placed', 'dispatched') THEN o.price_paid ELSE 0 END",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+}

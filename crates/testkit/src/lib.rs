@@ -1,0 +1,104 @@
+//! # vitrine-testkit
+//!
+//! What Vitrine's tests share, written once: the hostile plugins (built from
+//! `tests/hostile/` by `build.rs`), runtimes, requests and decision engines
+//! ([`runtime`], [`request`], [`engine_with_samples`]), an in-process service
+//! with its router ([`service`]), a `vitrine serve` child process
+//! ([`server`]), and the bodies of the fuzz targets ([`fuzz`]).
+
+use std::time::Duration;
+
+use vitrine_core::decision::{DecisionConfig, DecisionEngine};
+use vitrine_core::reports::Pseudonymiser;
+use vitrine_runtime::{Catalog, Limits, Plugin, Runtime};
+use vitrine_service::platform::PluginBidder;
+use vitrine_sim::samples::SAMPLES;
+use vitrine_types::{DeliveryWindow, NeedKind, OfferRequest, Quantity, Unit, random_request_id};
+
+pub mod compile_bomb;
+pub mod fuzz;
+pub mod server;
+pub mod service;
+
+/// The hostile plugins, one constant per crate in `tests/hostile/`.
+pub mod hostile {
+    include!(concat!(env!("OUT_DIR"), "/hostile.rs"));
+}
+
+/// A runtime with the production defaults.
+pub fn runtime() -> Runtime {
+    Runtime::new(Limits::default()).expect("default limits build a runtime")
+}
+
+/// A runtime whose deadline is `deadline` (fuel raised so that the deadline,
+/// not the fuel, is what stops a loop).
+pub fn runtime_with_deadline(deadline: Duration) -> Runtime {
+    Runtime::new(Limits {
+        deadline,
+        fuel: u64::MAX / 2,
+        ..Limits::default()
+    })
+    .expect("limits build a runtime")
+}
+
+/// Loads a hostile plugin with an empty catalog.
+pub fn load_hostile(runtime: &Runtime, wasm: &[u8]) -> Plugin {
+    runtime
+        .load(wasm, Catalog::empty())
+        .expect("hostile plugin loads")
+}
+
+/// Every sample brand, loaded with its default catalog.
+pub fn load_samples(runtime: &Runtime) -> Vec<(&'static str, Plugin)> {
+    SAMPLES
+        .iter()
+        .map(|s| (s.name, s.load(runtime).expect("sample loads")))
+        .collect()
+}
+
+/// A replenishment request for `amount` pieces of `category`, in EUR.
+pub fn request(category: &str, amount: u32) -> OfferRequest {
+    OfferRequest {
+        request_id: random_request_id(),
+        need: NeedKind::Replenishment,
+        category: category.to_owned(),
+        quantity: Quantity {
+            amount,
+            unit: Unit::Piece,
+        },
+        delivery: DeliveryWindow {
+            earliest_day: 0,
+            latest_day: 5,
+        },
+        region: None,
+        budget: None,
+        currency: "EUR".to_owned(),
+        labels: Vec::new(),
+        max_offers: 3,
+    }
+}
+
+/// A decision engine with `k` for label k-anonymity, a fixed pseudonym
+/// secret and every sample brand registered under its sample name.
+pub fn engine_with_samples(runtime: &Runtime, k: usize) -> DecisionEngine<PluginBidder> {
+    let engine = engine(k);
+    for (name, plugin) in load_samples(runtime) {
+        engine.register(name, PluginBidder::new(plugin));
+    }
+    engine
+}
+
+/// A decision engine with `k` for label k-anonymity, no brand registered.
+pub fn engine(k: usize) -> DecisionEngine<PluginBidder> {
+    let mut config = DecisionConfig::default();
+    config.minimiser.k = k;
+    DecisionEngine::new(config, Pseudonymiser::new([7; 32]))
+}
+
+/// The needs due for `household` at `now` with no history.
+pub fn needs_at(
+    household: &vitrine_core::household::Household,
+    now: vitrine_types::time::Timestamp,
+) -> Vec<vitrine_core::needs::Need> {
+    vitrine_core::needs::NeedsEngine::default().evaluate(household, now, &Default::default())
+}

@@ -1,0 +1,17 @@
+//! Vitrine's system tests, in one test binary: the sandbox with sample and
+//! hostile plugins, decisions end to end, the HTTP API (through the router
+//! and on a socket), its authorization matrix, the trust properties, and
+//! the fuzz corpus replayed. Fixtures come from `vitrine-testkit`.
+
+mod api;
+mod api_trust;
+mod artifact_cache;
+mod authz_matrix;
+mod contract_refusals;
+mod decision;
+mod fuzz_corpus;
+mod hostile_plugins;
+mod isolation;
+mod samples_bid;
+mod service;
+mod trust;
