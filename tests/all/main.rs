@@ -7,6 +7,7 @@ mod api;
 mod api_trust;
 mod artifact_cache;
 mod authz_matrix;
+mod commit_failure;
 mod contract_refusals;
 mod decision;
 mod fuzz_corpus;

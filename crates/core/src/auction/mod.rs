@@ -66,7 +66,7 @@ impl Default for AuctionConfig {
 }
 
 /// An offer that passed validation and the hard filters, with its score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScoredOffer {
     /// The brand.
     pub brand: String,
@@ -77,7 +77,7 @@ pub struct ScoredOffer {
 }
 
 /// What happened with one brand.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BidderOutcome {
     /// The brand.
     pub brand: String,
@@ -94,7 +94,7 @@ pub struct BidderOutcome {
 }
 
 /// The auction's result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuctionResult {
     /// Every scored offer, best first.
     pub scored: Vec<ScoredOffer>,
@@ -392,5 +392,167 @@ pub async fn run_auction<B: Bidder>(
         bidders,
         elapsed_us: started.elapsed().as_micros() as u64,
         limits: Some(terms.limits.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The auction with bidders scripted in Rust: no wasm, no runtime.
+
+    use std::collections::BTreeSet;
+
+    use vitrine_types::{BidError, CallError, Offer, OfferRequest, Quantity};
+
+    use super::*;
+    use crate::testing::ScriptedBidder;
+
+    fn request() -> OfferRequest {
+        OfferRequest::new("food/dairy/yogurt", Quantity::pieces(8))
+    }
+
+    fn offer(sku: &str, price: u64) -> Offer {
+        request().offer(sku, "Yogurt, 8 jars").price_minor(price)
+    }
+
+    fn entrant(brand: &str, bidder: &ScriptedBidder) -> (Entrant<ScriptedBidder>, OfferRequest) {
+        let entrant = Entrant {
+            brand: brand.to_owned(),
+            bidder: bidder.clone(),
+        };
+        (entrant, request())
+    }
+
+    fn auction(
+        bids: Vec<(Entrant<ScriptedBidder>, OfferRequest)>,
+        prefs: &Preferences,
+        blocked: &[&str],
+    ) -> AuctionResult {
+        let blocked: BTreeSet<String> = blocked.iter().map(|b| (*b).to_owned()).collect();
+        futures_executor::block_on(run_auction(
+            bids,
+            prefs,
+            &blocked,
+            &AuctionTerms::unbounded(),
+            &AuctionConfig::default(),
+        ))
+    }
+
+    fn loss(result: &AuctionResult, brand: &str) -> Option<LossReason> {
+        result
+            .bidders
+            .iter()
+            .find(|b| b.brand == brand)
+            .and_then(|b| b.loss.clone())
+    }
+
+    #[test]
+    fn the_cheaper_of_equal_offers_wins_and_pays_what_the_runner_up_forces() {
+        let cheap = ScriptedBidder::offering(&["food"], vec![offer("A", 400)]);
+        let dear = ScriptedBidder::offering(&["food"], vec![offer("B", 500)]);
+        let result = auction(
+            vec![entrant("cheap", &cheap), entrant("dear", &dear)],
+            &Preferences::default(),
+            &[],
+        );
+        assert_eq!(result.winner().unwrap().brand, "cheap");
+        assert_eq!(result.runner_up().unwrap().brand, "dear");
+        let settlement = result.settlement.as_ref().unwrap();
+        assert_eq!(settlement.offer_price_minor, 400);
+        assert!(
+            (400..=500).contains(&settlement.price_paid_minor),
+            "paid {}",
+            settlement.price_paid_minor
+        );
+        assert!(matches!(
+            loss(&result, "dear"),
+            Some(LossReason::Outbid { .. })
+        ));
+        assert_eq!(loss(&result, "cheap"), None);
+    }
+
+    #[test]
+    fn every_loser_gets_its_reason_and_a_blocked_brand_is_never_asked() {
+        let winner = ScriptedBidder::offering(&["food"], vec![offer("A", 400)]);
+        let trapping = ScriptedBidder::new(&["food"], |_| {
+            Err(CallError::Trap {
+                message: "unreachable".into(),
+                panic: None,
+            })
+        });
+        let late = ScriptedBidder::new(&["food"], |_| Err(CallError::Timeout { deadline_ms: 50 }));
+        let declining = ScriptedBidder::new(&["food"], |_| {
+            Err(CallError::PluginError(BidError::OutOfStock))
+        });
+        let silent = ScriptedBidder::new(&["food"], |_| Ok(Vec::new()));
+        let blocked = ScriptedBidder::offering(&["food"], vec![offer("X", 1)]);
+        let result = auction(
+            vec![
+                entrant("winner", &winner),
+                entrant("trapping", &trapping),
+                entrant("late", &late),
+                entrant("declining", &declining),
+                entrant("silent", &silent),
+                entrant("blocked", &blocked),
+            ],
+            &Preferences::default(),
+            &["blocked"],
+        );
+        assert_eq!(result.winner().unwrap().brand, "winner");
+        assert_eq!(
+            loss(&result, "trapping"),
+            Some(LossReason::PluginFailed {
+                error: "trap".into()
+            })
+        );
+        assert_eq!(loss(&result, "late"), Some(LossReason::Timeout));
+        assert!(matches!(
+            loss(&result, "declining"),
+            Some(LossReason::NoBid { detail: Some(_) })
+        ));
+        assert_eq!(
+            loss(&result, "silent"),
+            Some(LossReason::NoBid { detail: None })
+        );
+        assert_eq!(loss(&result, "blocked"), Some(LossReason::Blocked));
+        assert_eq!(blocked.asked(), 0, "a blocked brand never sees the request");
+        assert_eq!(winner.asked(), 1);
+    }
+
+    #[test]
+    fn an_offer_whose_sku_the_catalog_does_not_declare_is_rejected_and_never_scored() {
+        let smuggler =
+            ScriptedBidder::offering(&["food"], vec![offer("SECRET-DATA", 1)]).declaring(&["A"]);
+        let honest = ScriptedBidder::offering(&["food"], vec![offer("A", 400)]).declaring(&["A"]);
+        let result = auction(
+            vec![entrant("smuggler", &smuggler), entrant("honest", &honest)],
+            &Preferences::default(),
+            &[],
+        );
+        assert_eq!(result.winner().unwrap().brand, "honest");
+        assert!(result.scored.iter().all(|s| s.offer.sku != "SECRET-DATA"));
+        assert!(matches!(
+            loss(&result, "smuggler"),
+            Some(LossReason::InvalidOffers { .. })
+        ));
+    }
+
+    #[test]
+    fn a_required_label_no_offer_carries_loses_the_brand_the_sale() {
+        let plain = ScriptedBidder::offering(&["food"], vec![offer("A", 300)]);
+        let organic = ScriptedBidder::offering(&["food"], vec![offer("B", 500).label("organic")]);
+        let mut prefs = Preferences::default();
+        prefs.required_labels.insert("organic".into());
+        let result = auction(
+            vec![entrant("plain", &plain), entrant("organic", &organic)],
+            &prefs,
+            &[],
+        );
+        assert_eq!(result.winner().unwrap().brand, "organic");
+        assert_eq!(
+            loss(&result, "plain"),
+            Some(LossReason::MissingRequiredLabel {
+                label: "organic".into()
+            })
+        );
     }
 }

@@ -96,6 +96,13 @@ impl KAnonymity {
         move |d: &Day| day.since(*d) <= self.window_days && *d <= day
     }
 
+    /// Every sighting held (a household asking to share a combination, on
+    /// its latest day), whatever its age: what the registry would persist.
+    pub fn sightings(&self) -> usize {
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.values().map(HashMap::len).sum()
+    }
+
     /// Distinct households that asked to share `key` within the window
     /// ending on `day`.
     pub fn count(&self, key: &str, day: Day) -> usize {
