@@ -55,7 +55,7 @@ fn default_ask_expiry_hours() -> i64 {
 }
 
 /// One decision, as stored and shown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Decision {
     /// Identifier.
     pub id: String,

@@ -13,7 +13,7 @@ use crate::needs::{Need, NeedReason};
 use vitrine_types::{NeedKind, Quantity, Unit};
 
 /// Why the need was raised.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NeedPart {
     /// The need's id.
     pub id: String,
@@ -28,7 +28,7 @@ pub struct NeedPart {
 }
 
 /// What one brand was sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SharedPart {
     /// The brand.
     pub brand: String,
@@ -41,7 +41,7 @@ pub struct SharedPart {
 }
 
 /// One offer, scored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OfferPart {
     /// The brand.
     pub brand: String,
@@ -54,7 +54,7 @@ pub struct OfferPart {
 }
 
 /// The price rule applied.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PricePart {
     /// The rule.
     pub rule: PricingRule,
@@ -83,7 +83,7 @@ fn ask() -> crate::auction::PriceBound {
 }
 
 /// The mandate check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MandatePart {
     /// The outcome.
     pub decision: MandateDecision,
@@ -92,7 +92,7 @@ pub struct MandatePart {
 }
 
 /// The full explanation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Explanation {
     /// Why the need.
     pub need: NeedPart,

@@ -10,7 +10,7 @@ use vitrine_types::PluginLimits;
 use vitrine_types::time::Timestamp;
 
 /// A brand.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BrandRecord {
     /// Identifier (lowercase letters, digits, `-`).
     pub id: String,
@@ -21,7 +21,7 @@ pub struct BrandRecord {
 }
 
 /// Whether a version takes part in auctions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VersionStatus {
     /// The brand's live version (at most one).
@@ -40,7 +40,7 @@ impl VersionStatus {
 }
 
 /// A plugin version, without its bytes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PluginVersion {
     /// The brand.
     pub brand: String,

@@ -82,7 +82,9 @@ impl Tx {
 
 /// One line of the budget ledger: an order starting to spend (+) or
 /// stopping (−).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct LedgerEntry {
     /// Its number.
     pub seq: i64,

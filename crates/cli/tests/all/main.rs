@@ -6,6 +6,7 @@ mod commands;
 mod compile_bounds;
 mod crash_safety;
 mod schemathesis;
+mod walkthrough;
 
 use std::path::Path;
 use std::process::{Command, Output};

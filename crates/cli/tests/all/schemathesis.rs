@@ -1,7 +1,8 @@
 //! The API against schemathesis (property-based testing from the OpenAPI
 //! document): `vitrine serve` with a brand and a household, then one bounded
 //! run per role (operator, brand, household). Every status the server
-//! answers must be listed in the document, no answer may be a server error,
+//! answers must be listed in the document, every answer must conform to the
+//! schema and content type the document gives, no answer may be a server error,
 //! and the server must still be healthy at the end.
 //!
 //! Needs `schemathesis` (`pip install -r requirements-dev.txt`, pinned). In
@@ -98,7 +99,7 @@ async fn schemathesis_finds_no_server_error_and_no_undocumented_status() {
                 "run",
                 &format!("{base}/v1/openapi.json"),
                 "--checks",
-                "not_a_server_error,status_code_conformance",
+                "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance",
                 "--max-time",
                 &seconds,
                 "--exclude-path",

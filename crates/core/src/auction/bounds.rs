@@ -194,7 +194,7 @@ impl BoundsPolicy {
 
 /// The limits one auction runs under, resolved for one need of one
 /// household (see `decision`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PriceLimits {
     /// The household's own cap for the category: offers whose net price is
     /// above it are never considered.
@@ -276,7 +276,7 @@ impl PriceLimits {
 }
 
 /// Where a reference price came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferenceSource {
     /// The household's own purchases in the category (their median unit

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use vitrine_types::OfferRejection;
 
 /// Why a brand did not win.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "reason")]
 pub enum LossReason {
     /// The plugin answered with no offer (or its own bid error).

@@ -45,7 +45,9 @@
 use serde::{Deserialize, Serialize};
 
 /// How the price paid is set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PricingRule {
     /// Che's second-score rule.
@@ -86,7 +88,7 @@ impl Candidate {
 }
 
 /// What limited the price paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PriceBound {
     /// The runner-up's score (second score).
@@ -101,7 +103,7 @@ pub enum PriceBound {
 }
 
 /// The outcome: who won, who came second, what is paid.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Settlement {
     /// Index of the winner among the candidates.
     pub winner: usize,

@@ -27,7 +27,7 @@ use crate::household::Preferences;
 use vitrine_types::{Offer, OfferRequest, Service, ServiceKind};
 
 /// The score and every term that made it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScoreBreakdown {
     /// Value of each service kind counted (after its category cap).
     pub services: BTreeMap<ServiceKind, i64>,

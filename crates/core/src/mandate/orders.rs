@@ -25,7 +25,7 @@ use vitrine_types::NeedKind;
 use vitrine_types::time::{Day, Timestamp};
 
 /// Where an order is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Waiting for the household to approve or decline.
@@ -73,7 +73,7 @@ impl std::fmt::Display for OrderStatus {
 }
 
 /// One order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Order {
     /// Its identifier.
     pub id: String,
@@ -145,7 +145,7 @@ pub struct OrderRequest<'a> {
 
 /// The result of placing: the mandate's decision, its rule, and the order
 /// (none when declined).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Placement {
     /// What the mandate check decided.
     pub decision: MandateDecision,

@@ -161,7 +161,7 @@ impl Mandate {
 }
 
 /// What the mandate check decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MandateDecision {
     /// Ordered automatically.
@@ -184,7 +184,7 @@ impl MandateDecision {
 }
 
 /// The rule that decided, with its numbers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum MandateRule {
     /// No acceptable offer to order.

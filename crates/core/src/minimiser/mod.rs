@@ -55,7 +55,7 @@ impl Default for MinimiserConfig {
 }
 
 /// A field that was not shared, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "why")]
 pub enum Withheld {
     /// The household did not consent.
@@ -89,7 +89,7 @@ pub enum Withheld {
 }
 
 /// One brand's request and an account of what was shared and withheld.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Minimised {
     /// Exactly what the plugin receives.
     pub request: OfferRequest,

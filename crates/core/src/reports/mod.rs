@@ -42,7 +42,7 @@ pub struct WinNotice {
 }
 
 /// A brand's noisy report for one day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BrandReport {
     /// The brand.
     pub brand: String,

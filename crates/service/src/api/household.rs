@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::error::ApiError;
 use super::extract::{Auth, JsonBody, Path, Query};
@@ -39,7 +38,7 @@ pub(super) async fn erase(
 ) -> Reply {
     auth.household(&id)?;
     s.platform.erase(&id, &auth.0).await?;
-    ok(json!({"erased": id}))
+    ok(super::answers::Erased { erased: id })
 }
 
 /// `POST /v1/households/{household}/events`: at most 10,000 items in all.
@@ -86,7 +85,7 @@ pub(super) async fn add_events(
         )
         .await?;
     debug_assert_eq!(added, n);
-    ok(json!({"added": added}))
+    ok(super::answers::Added { added })
 }
 
 pub(super) async fn set_calendar(
@@ -121,7 +120,7 @@ pub(super) async fn add_signals(
                 .try_for_each(|sig| h.record_signal(sig))
         })
         .await?;
-    ok(json!({"added": n}))
+    ok(super::answers::Added { added: n })
 }
 
 pub(super) async fn set_preferences(

@@ -7,6 +7,7 @@
 //! body extractors), [`routes`] (the table and OpenAPI), `operator`,
 //! `brand`, `household` (handlers by role), `idempotency`.
 
+mod answers;
 mod brand;
 pub mod error;
 pub mod extract;
@@ -29,7 +30,6 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use serde_json::json;
 
 use crate::platform::Platform;
@@ -124,81 +124,19 @@ pub fn router(platform: Arc<Platform>, config: ApiConfig) -> Router {
         rate: rate::TokenRate::new(config.rate_per_token, config.rate_burst),
     });
     let plugin_limit = platform.runtime().limits().component_bytes;
-    let h = "/v1/households/{household}";
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
-        .route("/v1/openapi.json", get(openapi))
-        .route(
-            "/v1/brands",
-            post(operator::create_brand).get(operator::list_brands),
-        )
-        .route(
-            "/v1/brands/{brand}/plugins",
-            post(operator::upload_plugin)
-                .layer(DefaultBodyLimit::max(plugin_limit))
-                .get(brand::plugins),
-        )
-        .route(
-            "/v1/brands/{brand}/plugins/{version}/enable",
-            post(operator::enable_version),
-        )
-        .route(
-            "/v1/brands/{brand}/plugins/{version}/limits",
-            put(operator::set_limits),
-        )
-        .route(
-            "/v1/brands/{brand}/plugins/{version}/catalog",
-            put(operator::set_catalog),
-        )
-        .route("/v1/brands/{brand}/disable", post(operator::disable))
-        .route("/v1/brands/{brand}/rollback", post(operator::rollback))
-        .route("/v1/brands/{brand}/orders", get(brand::orders))
-        .route("/v1/brands/{brand}/audit", get(brand::audit))
-        .route("/v1/brands/{brand}/reports/{day}", get(brand::report))
-        .route("/v1/tokens", get(tokens::list).post(tokens::issue))
-        .route("/v1/tokens/rotate", post(tokens::rotate))
-        .route("/v1/tokens/{token}/revoke", post(tokens::revoke))
-        .route(
-            "/v1/policy",
-            get(operator::get_policy).put(operator::set_policy),
-        )
-        .route(
-            "/v1/policy/bounds",
-            get(operator::get_bounds).put(operator::set_bounds),
-        )
-        .route("/v1/audit", get(operator::audit))
-        .route("/v1/households", post(operator::create_household))
-        .route(h, get(household::export).delete(household::erase))
-        .route(&format!("{h}/events"), post(household::add_events))
-        .route(&format!("{h}/calendar"), put(household::set_calendar))
-        .route(&format!("{h}/signals"), post(household::add_signals))
-        .route(&format!("{h}/preferences"), put(household::set_preferences))
-        .route(&format!("{h}/consents"), put(household::set_consents))
-        .route(&format!("{h}/mandates"), put(household::set_mandates))
-        .route(&format!("{h}/needs"), get(household::needs))
-        .route(&format!("{h}/needs/evaluate"), post(household::evaluate))
-        .route(
-            &format!("{h}/decisions"),
-            get(household::decisions).post(household::decide),
-        )
-        .route(
-            &format!("{h}/decisions/{{decision}}"),
-            get(household::decision),
-        )
-        .route(&format!("{h}/orders"), get(household::orders))
-        .route(
-            &format!("{h}/orders/{{order}}/approve"),
-            post(household::approve),
-        )
-        .route(
-            &format!("{h}/orders/{{order}}/decline"),
-            post(household::decline),
-        )
-        .route(
-            &format!("{h}/orders/{{order}}/cancel"),
-            post(household::cancel),
-        )
+    let mut router = Router::new();
+    for route in routes::ROUTES {
+        let Some(method) = routes::method_filter(route.method) else {
+            continue;
+        };
+        let mut handler = (route.handler)(method);
+        if matches!(route.body, routes::Body::Wasm) {
+            handler = handler.layer(DefaultBodyLimit::max(plugin_limit));
+        }
+        // axum merges the methods of one path into one method router.
+        router = router.route(route.path, handler);
+    }
+    router
         .fallback(|| async { ApiError::not_found("route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -259,11 +197,11 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
             })),
         )
             .into_response(),
-        Ok(()) => Json(json!({
-            "status": "ok",
-            "brands_live": state.platform.engine().bidders().len(),
-            "needs_cycle": cycle,
-        }))
+        Ok(()) => Json(answers::Health {
+            status: "ok",
+            brands_live: state.platform.engine().bidders().len(),
+            needs_cycle: cycle,
+        })
         .into_response(),
         Err(e) => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

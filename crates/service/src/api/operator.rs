@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::error::ApiError;
 use super::extract::{Auth, JsonBody, Path, Query, RawBody};
@@ -144,7 +144,10 @@ pub(super) async fn disable(
 ) -> Reply {
     auth.operator()?;
     s.platform.disable_plugin(&brand).await?;
-    reply(StatusCode::OK, json!({"brand": brand, "live": false}))
+    reply(
+        StatusCode::OK,
+        super::answers::BrandLive { brand, live: false },
+    )
 }
 
 pub(super) async fn rollback(
@@ -211,13 +214,20 @@ pub(super) async fn audit(
         .map_err(crate::platform::PlatformError::from)?;
     reply(
         StatusCode::OK,
-        json!({
-            "entries": entries,
-            "chain": match verified {
-                Ok(n) => json!({"verified": true, "entries": n}),
-                Err(b) => json!({"verified": false, "first_broken": b.seq, "why": b.why}),
-            }
-        }),
+        super::answers::AuditPage {
+            entries,
+            chain: match verified {
+                Ok(n) => super::answers::ChainState::Verified {
+                    verified: true,
+                    entries: i64::try_from(n).unwrap_or(i64::MAX),
+                },
+                Err(b) => super::answers::ChainState::Broken {
+                    verified: false,
+                    first_broken: b.seq,
+                    why: b.why,
+                },
+            },
+        },
     )
 }
 

@@ -1,8 +1,15 @@
-//! The API's routes as data: method, path, who may call it, what it does.
-//! The OpenAPI document is rendered from this table, and a test checks the
-//! router answers every row (so the document cannot drift from the code).
+//! The API's routes, written once: method, path, who may call it, what it
+//! takes and answers, and the handler. The router is built from this table
+//! (`api::router`) and the OpenAPI document is rendered from it, so neither
+//! can drift from the other; a test checks every row is served and
+//! schemathesis checks the answers conform to the document.
 
+use std::sync::Arc;
+
+use axum::routing::{MethodFilter, MethodRouter, on};
 use serde_json::{Value, json};
+
+use super::{AppState, answers};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,11 +63,25 @@ impl Body {
     }
 }
 
+/// What a route answers when it succeeds.
+#[derive(Debug, Clone, Copy)]
+pub enum Returns {
+    /// JSON of the type whose schema is given, described by the text.
+    Json(&'static str, SchemaOf),
+    /// Plain text (Prometheus' format).
+    Text(&'static str),
+}
+
 fn schema<T: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
     generator.subschema_for::<T>()
 }
 
-/// One route.
+/// The handler of a route, given the method it answers (the method is
+/// written once, in the table).
+pub type Handler = fn(MethodFilter) -> MethodRouter<Arc<AppState>>;
+
+/// One route: the router serves it with `handler`, the OpenAPI document
+/// describes it, the access check reads `access`.
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
     /// `GET`, `POST`, `PUT`, `DELETE`.
@@ -73,345 +94,243 @@ pub struct Route {
     pub summary: &'static str,
     /// Its body.
     pub body: Body,
+    /// What it answers on success.
+    pub returns: Returns,
+    /// The status of a success: 200, or 201 for what creates a resource.
+    pub status: u16,
     /// Whether it honours `Idempotency-Key`.
     pub idempotent: bool,
+    /// The code that serves it.
+    pub handler: Handler,
 }
 
-const fn r(
+const fn route(
     method: &'static str,
     path: &'static str,
     access: Access,
     summary: &'static str,
-    body: Body,
+    handler: Handler,
 ) -> Route {
     Route {
         method,
         path,
         access,
         summary,
-        body,
+        body: Body::None,
+        returns: Returns::Json("OK.", schema::<Value>),
+        status: 200,
         idempotent: false,
+        handler,
     }
 }
 
-const fn idem(route: Route) -> Route {
-    Route {
-        idempotent: true,
-        ..route
+impl Route {
+    const fn takes(self, body: Body) -> Route {
+        Route { body, ..self }
     }
+
+    const fn returns(self, description: &'static str, schema: SchemaOf) -> Route {
+        Route {
+            returns: Returns::Json(description, schema),
+            ..self
+        }
+    }
+
+    const fn creates(self) -> Route {
+        Route {
+            status: 201,
+            ..self
+        }
+    }
+
+    const fn idempotent(self) -> Route {
+        Route {
+            idempotent: true,
+            ..self
+        }
+    }
+}
+
+/// The axum method filter for a table method (`None` for a method the
+/// table should not hold; a test checks every row is served).
+pub(crate) fn method_filter(method: &str) -> Option<MethodFilter> {
+    Some(match method {
+        "GET" => MethodFilter::GET,
+        "POST" => MethodFilter::POST,
+        "PUT" => MethodFilter::PUT,
+        "DELETE" => MethodFilter::DELETE,
+        _ => return None,
+    })
 }
 
 /// Every route.
 pub const ROUTES: &[Route] = {
+    use super::{brand, household as hh, operator, tokens};
+    use crate::platform::{self as p, Created};
     use Access::*;
-    use Body::{Json, None as NoBody, Wasm};
+    use Body::{Json, Wasm};
+    use vitrine_core::{
+        auction::BoundsPolicy, household as h, mandate::Mandate, minimiser::SharingPolicy,
+    };
+    use vitrine_store::{
+        audit::AuditEntry,
+        brands::{BrandRecord, PluginVersion},
+        tokens::TokenRecord,
+    };
     &[
-        r(
-            "GET",
-            "/healthz",
-            Public,
-            "Liveness and database check.",
-            NoBody,
-        ),
-        r("GET", "/metrics", Operator, "Prometheus metrics.", NoBody),
-        r("GET", "/v1/openapi.json", Public, "This document.", NoBody),
-        r(
-            "POST",
-            "/v1/brands",
-            Operator,
-            "Create a brand; returns its token once.",
-            Json(
-                "{\"id\": string, \"name\": string}",
-                schema::<crate::api::operator::NewBrand>,
-            ),
-        ),
-        r("GET", "/v1/brands", Operator, "List brands.", NoBody),
-        r(
-            "POST",
-            "/v1/brands/{brand}/plugins",
-            Operator,
+        route("GET", "/healthz", Public, "Liveness and database check.", |m| on(m, super::healthz))
+            .returns("The database answers and the needs cycle runs.", schema::<answers::Health>),
+        Route {
+            returns: Returns::Text("Prometheus text format."),
+            ..route("GET", "/metrics", Operator, "Prometheus metrics.", |m| on(m, super::metrics))
+        },
+        route("GET", "/v1/openapi.json", Public, "This document.", |m| on(m, super::openapi))
+            .returns("An OpenAPI 3.1 document.", schema::<serde_json::Map<String, Value>>),
+        route("POST", "/v1/brands", Operator, "Create a brand; returns its token once.", |m| on(m, operator::create_brand))
+            .takes(Json("{\"id\": string, \"name\": string}", schema::<operator::NewBrand>))
+            .returns("The brand and its token (not shown again).", schema::<Created<BrandRecord>>)
+            .creates(),
+        route("GET", "/v1/brands", Operator, "List brands.", |m| on(m, operator::list_brands))
+            .returns("Every brand.", schema::<Vec<BrandRecord>>),
+        route("POST", "/v1/brands/{brand}/plugins", Operator,
             "Upload a plugin version (checked like `vitrine plugin check`); `?enable=true` makes it live.",
-            Wasm,
-        ),
-        r(
-            "GET",
-            "/v1/brands/{brand}/plugins",
-            OperatorOrOwnBrand,
+            |m| on(m, operator::upload_plugin))
+            .takes(Wasm)
+            .returns("The new version.", schema::<PluginVersion>)
+            .creates(),
+        route("GET", "/v1/brands/{brand}/plugins", OperatorOrOwnBrand,
             "The brand's plugin versions and the live one's health in words (exact call counts: operator only).",
-            NoBody,
-        ),
-        r(
-            "POST",
-            "/v1/brands/{brand}/plugins/{version}/enable",
-            Operator,
-            "Make this version live.",
-            NoBody,
-        ),
-        r(
-            "PUT",
-            "/v1/brands/{brand}/plugins/{version}/limits",
-            Operator,
-            "Tighten this version's limits.",
-            Json(
-                "{\"fuel\"?: int, \"deadline_ms\"?: int, \"memory_bytes\"?: int}",
-                schema::<vitrine_runtime::PluginLimits>,
-            ),
-        ),
-        r(
-            "PUT",
-            "/v1/brands/{brand}/plugins/{version}/catalog",
-            OperatorOrOwnBrand,
-            "Replace this version's catalog (prices).",
-            Json(
-                "catalog: object of scalars",
-                schema::<serde_json::Map<String, Value>>,
-            ),
-        ),
-        r(
-            "POST",
-            "/v1/brands/{brand}/disable",
-            Operator,
-            "Take the brand out of auctions.",
-            NoBody,
-        ),
-        r(
-            "POST",
-            "/v1/brands/{brand}/rollback",
-            Operator,
-            "Make the previous version live.",
-            NoBody,
-        ),
-        r(
-            "GET",
-            "/v1/brands/{brand}/orders",
-            OwnBrand,
+            |m| on(m, brand::plugins))
+            .returns("Versions and health.", schema::<p::PluginStatus>),
+        route("POST", "/v1/brands/{brand}/plugins/{version}/enable", Operator, "Make this version live.",
+            |m| on(m, operator::enable_version))
+            .returns("The version, live.", schema::<PluginVersion>),
+        route("PUT", "/v1/brands/{brand}/plugins/{version}/limits", Operator, "Tighten this version's limits.",
+            |m| on(m, operator::set_limits))
+            .takes(Json("{\"fuel\"?: int, \"deadline_ms\"?: int, \"memory_bytes\"?: int}", schema::<vitrine_runtime::PluginLimits>))
+            .returns("The version with its limits.", schema::<PluginVersion>),
+        route("PUT", "/v1/brands/{brand}/plugins/{version}/catalog", OperatorOrOwnBrand,
+            "Replace this version's catalog (prices).", |m| on(m, operator::set_catalog))
+            .takes(Json("catalog: object of scalars", schema::<serde_json::Map<String, Value>>))
+            .returns("The version with its new catalog's hash.", schema::<PluginVersion>),
+        route("POST", "/v1/brands/{brand}/disable", Operator, "Take the brand out of auctions.",
+            |m| on(m, operator::disable))
+            .returns("The brand, not live.", schema::<answers::BrandLive>),
+        route("POST", "/v1/brands/{brand}/rollback", Operator, "Make the previous version live.",
+            |m| on(m, operator::rollback))
+            .returns("The version now live.", schema::<PluginVersion>),
+        route("GET", "/v1/brands/{brand}/orders", OwnBrand,
             "Orders the brand won that are final (past their cancel window), households by pseudonym.",
-            NoBody,
-        ),
-        r(
-            "GET",
-            "/v1/brands/{brand}/audit",
-            OperatorOrOwnBrand,
+            |m| on(m, brand::orders))
+            .returns("Final orders.", schema::<Vec<p::BrandOrder>>),
+        route("GET", "/v1/brands/{brand}/audit", OperatorOrOwnBrand,
             "The audit of the brand's own changes (uploads, catalog changes, reports issued).",
-            NoBody,
-        ),
-        r(
-            "GET",
-            "/v1/brands/{brand}/reports/{day}",
-            OwnBrand,
+            |m| on(m, brand::audit))
+            .returns("Audit entries.", schema::<Vec<AuditEntry>>),
+        route("GET", "/v1/brands/{brand}/reports/{day}", OwnBrand,
             "The brand's private daily report (YYYY-MM-DD, a day that has ended).",
-            NoBody,
-        ),
-        r(
-            "GET",
-            "/v1/tokens",
-            AnyToken,
+            |m| on(m, brand::report))
+            .returns("Counts with differentially private noise.", schema::<vitrine_core::reports::BrandReport>),
+        route("GET", "/v1/tokens", AnyToken,
             "Tokens by id (never the tokens): the caller's own, or every one for the operator.",
-            NoBody,
-        ),
-        r(
-            "POST",
-            "/v1/tokens",
-            Operator,
-            "Issue a token for a brand or a household (shown once).",
-            Json(
-                "{\"role\": \"brand\"|\"household\"|\"operator\", \"id\"?: string}",
-                schema::<crate::api::tokens::NewToken>,
-            ),
-        ),
-        r(
-            "POST",
-            "/v1/tokens/rotate",
-            AnyToken,
+            |m| on(m, tokens::list))
+            .returns("Tokens by id.", schema::<Vec<TokenRecord>>),
+        route("POST", "/v1/tokens", Operator, "Issue a token for a brand or a household (shown once).",
+            |m| on(m, tokens::issue))
+            .takes(Json("{\"role\": \"brand\"|\"household\"|\"operator\", \"id\"?: string}", schema::<tokens::NewToken>))
+            .returns("The token (not shown again).", schema::<Created<TokenRecord>>)
+            .creates(),
+        route("POST", "/v1/tokens/rotate", AnyToken,
             "Replace the caller's token with a new one (shown once); the old one stops working.",
-            NoBody,
-        ),
-        r(
-            "POST",
-            "/v1/tokens/{token}/revoke",
-            AnyToken,
-            "Revoke a token by id: the caller's own, or any for the operator.",
-            NoBody,
-        ),
-        r(
-            "GET",
-            "/v1/policy",
-            Operator,
-            "The data-sharing policy.",
-            NoBody,
-        ),
-        r(
-            "PUT",
-            "/v1/policy",
-            Operator,
-            "Replace the data-sharing policy.",
-            Json(
-                "SharingPolicy",
-                schema::<vitrine_core::minimiser::SharingPolicy>,
-            ),
-        ),
-        r(
-            "GET",
-            "/v1/policy/bounds",
-            Operator,
+            |m| on(m, tokens::rotate))
+            .returns("The new token (not shown again).", schema::<Created<TokenRecord>>)
+            .creates(),
+        route("POST", "/v1/tokens/{token}/revoke", AnyToken,
+            "Revoke a token by id: the caller's own, or any for the operator.", |m| on(m, tokens::revoke))
+            .returns("The id revoked.", schema::<answers::Revoked>),
+        route("GET", "/v1/policy", Operator, "The data-sharing policy.", |m| on(m, operator::get_policy))
+            .returns("The policy.", schema::<SharingPolicy>),
+        route("PUT", "/v1/policy", Operator, "Replace the data-sharing policy.", |m| on(m, operator::set_policy))
+            .takes(Json("SharingPolicy", schema::<SharingPolicy>))
+            .returns("The policy now in force.", schema::<SharingPolicy>),
+        route("GET", "/v1/policy/bounds", Operator,
             "The bounds on orders and claims per category: caps, reserves, what unverifiable qualities may be worth.",
-            NoBody,
-        ),
-        r(
-            "PUT",
-            "/v1/policy/bounds",
-            Operator,
-            "Replace the bounds per category.",
-            Json(
-                "BoundsPolicy",
-                schema::<vitrine_core::auction::BoundsPolicy>,
-            ),
-        ),
-        r(
-            "GET",
-            "/v1/audit",
-            Operator,
-            "Audit entries (`?after=SEQ&limit=N`) and whether the chain verifies.",
-            NoBody,
-        ),
-        r(
-            "POST",
-            "/v1/households",
-            Operator,
-            "Create a household from its data; returns its token once.",
-            Json("Household", schema::<vitrine_core::household::Household>),
-        ),
-        r(
-            "GET",
-            "/v1/households/{household}",
-            OwnHousehold,
-            "Export everything stored about the household.",
-            NoBody,
-        ),
-        r(
-            "DELETE",
-            "/v1/households/{household}",
-            OwnHousehold,
-            "Erase the household's data (the audit log keeps pseudonymous entries).",
-            NoBody,
-        ),
-        r(
-            "POST",
-            "/v1/households/{household}/events",
-            OwnHousehold,
-            "Add consumption events, inventory readings, purchases.",
-            Json(
-                "{\"consumption\"?: [..], \"inventory\"?: [..], \"purchases\"?: [..]}",
-                schema::<crate::api::household::Events>,
-            ),
-        ),
-        r(
-            "PUT",
-            "/v1/households/{household}/calendar",
-            OwnHousehold,
-            "Replace calendar facts.",
-            Json("Calendar", schema::<vitrine_core::household::Calendar>),
-        ),
-        r(
-            "POST",
-            "/v1/households/{household}/signals",
-            OwnHousehold,
-            "Add context signals (refused without consent).",
-            Json(
-                "[ContextSignal]",
-                schema::<Vec<vitrine_core::household::ContextSignal>>,
-            ),
-        ),
-        r(
-            "PUT",
-            "/v1/households/{household}/preferences",
-            OwnHousehold,
-            "Replace preferences.",
-            Json(
-                "Preferences",
-                schema::<vitrine_core::household::Preferences>,
-            ),
-        ),
-        r(
-            "PUT",
-            "/v1/households/{household}/consents",
-            OwnHousehold,
-            "Replace consents (withdrawing signals erases them).",
-            Json("[DataField]", schema::<vitrine_core::household::Consents>),
-        ),
-        r(
-            "PUT",
-            "/v1/households/{household}/mandates",
-            OwnHousehold,
-            "Replace mandates.",
-            Json("[Mandate]", schema::<Vec<vitrine_core::mandate::Mandate>>),
-        ),
-        r(
-            "GET",
-            "/v1/households/{household}/needs",
-            OwnHousehold,
-            "Needs raised, with reasons and decisions.",
-            NoBody,
-        ),
-        r(
-            "POST",
-            "/v1/households/{household}/needs/evaluate",
-            OwnHousehold,
-            "Run the needs engine now; returns the needs raised.",
-            NoBody,
-        ),
-        r(
-            "GET",
-            "/v1/households/{household}/decisions",
-            OwnHousehold,
-            "Decisions with explanations, newest first (`?limit=N`).",
-            NoBody,
-        ),
-        idem(r(
-            "POST",
-            "/v1/households/{household}/decisions",
-            OwnHousehold,
-            "Decide a need now.",
-            Json(
-                "{\"need_id\": string} or {\"need\": Need}",
-                schema::<crate::platform::NeedRef>,
-            ),
-        )),
-        r(
-            "GET",
-            "/v1/households/{household}/decisions/{decision}",
-            OwnHousehold,
-            "One decision with its explanation.",
-            NoBody,
-        ),
-        r(
-            "GET",
-            "/v1/households/{household}/orders",
-            OwnHousehold,
-            "Orders.",
-            NoBody,
-        ),
-        idem(r(
-            "POST",
-            "/v1/households/{household}/orders/{order}/approve",
-            OwnHousehold,
-            "Approve an order that was asked.",
-            NoBody,
-        )),
-        idem(r(
-            "POST",
-            "/v1/households/{household}/orders/{order}/decline",
-            OwnHousehold,
-            "Decline an order that was asked.",
-            NoBody,
-        )),
-        idem(r(
-            "POST",
-            "/v1/households/{household}/orders/{order}/cancel",
-            OwnHousehold,
-            "Cancel a placed order inside its window.",
-            NoBody,
-        )),
+            |m| on(m, operator::get_bounds))
+            .returns("The bounds.", schema::<BoundsPolicy>),
+        route("PUT", "/v1/policy/bounds", Operator, "Replace the bounds per category.",
+            |m| on(m, operator::set_bounds))
+            .takes(Json("BoundsPolicy", schema::<BoundsPolicy>))
+            .returns("The bounds now in force.", schema::<BoundsPolicy>),
+        route("GET", "/v1/audit", Operator,
+            "Audit entries (`?after=SEQ&limit=N`) and whether the chain verifies.", |m| on(m, operator::audit))
+            .returns("A page of entries and the chain's state.", schema::<answers::AuditPage>),
+        route("POST", "/v1/households", Operator, "Create a household from its data; returns its token once.",
+            |m| on(m, operator::create_household))
+            .takes(Json("Household", schema::<h::Household>))
+            .returns("The household's id and token (not shown again).", schema::<Created<p::HouseholdCreated>>)
+            .creates(),
+        route("GET", "/v1/households/{household}", OwnHousehold, "Export everything stored about the household.",
+            |m| on(m, hh::export))
+            .returns("Everything stored about the household.", schema::<p::HouseholdExport>),
+        route("DELETE", "/v1/households/{household}", OwnHousehold,
+            "Erase the household's data (the audit log keeps pseudonymous entries).", |m| on(m, hh::erase))
+            .returns("The id erased.", schema::<answers::Erased>),
+        route("POST", "/v1/households/{household}/events", OwnHousehold,
+            "Add consumption events, inventory readings, purchases.", |m| on(m, hh::add_events))
+            .takes(Json("{\"consumption\"?: [..], \"inventory\"?: [..], \"purchases\"?: [..]}", schema::<hh::Events>))
+            .returns("How many items were added.", schema::<answers::Added>),
+        route("PUT", "/v1/households/{household}/calendar", OwnHousehold, "Replace calendar facts.",
+            |m| on(m, hh::set_calendar))
+            .takes(Json("Calendar", schema::<h::Calendar>))
+            .returns("The calendar now stored.", schema::<h::Calendar>),
+        route("POST", "/v1/households/{household}/signals", OwnHousehold,
+            "Add context signals (refused without consent).", |m| on(m, hh::add_signals))
+            .takes(Json("[ContextSignal]", schema::<Vec<h::ContextSignal>>))
+            .returns("How many signals were added.", schema::<answers::Added>),
+        route("PUT", "/v1/households/{household}/preferences", OwnHousehold, "Replace preferences.",
+            |m| on(m, hh::set_preferences))
+            .takes(Json("Preferences", schema::<h::Preferences>))
+            .returns("The preferences now stored.", schema::<h::Preferences>),
+        route("PUT", "/v1/households/{household}/consents", OwnHousehold,
+            "Replace consents (withdrawing signals erases them).", |m| on(m, hh::set_consents))
+            .takes(Json("[DataField]", schema::<h::Consents>))
+            .returns("The consents now stored.", schema::<h::Consents>),
+        route("PUT", "/v1/households/{household}/mandates", OwnHousehold, "Replace mandates.",
+            |m| on(m, hh::set_mandates))
+            .takes(Json("[Mandate]", schema::<Vec<Mandate>>))
+            .returns("The mandates now stored.", schema::<Vec<Mandate>>),
+        route("GET", "/v1/households/{household}/needs", OwnHousehold, "Needs raised, with reasons and decisions.",
+            |m| on(m, hh::needs))
+            .returns("Needs, newest first.", schema::<Vec<p::NeedView>>),
+        route("POST", "/v1/households/{household}/needs/evaluate", OwnHousehold,
+            "Run the needs engine now; returns the needs raised.", |m| on(m, hh::evaluate))
+            .returns("The needs raised now.", schema::<Vec<vitrine_core::needs::Need>>),
+        route("GET", "/v1/households/{household}/decisions", OwnHousehold,
+            "Decisions with explanations, newest first (`?limit=N`).", |m| on(m, hh::decisions))
+            .returns("Decisions.", schema::<Vec<vitrine_core::decision::Decision>>),
+        route("POST", "/v1/households/{household}/decisions", OwnHousehold, "Decide a need now.",
+            |m| on(m, hh::decide))
+            .takes(Json("{\"need_id\": string} or {\"need\": Need}", schema::<p::NeedRef>))
+            .returns("The decision and its explanation.", schema::<vitrine_core::decision::Decision>)
+            .creates()
+            .idempotent(),
+        route("GET", "/v1/households/{household}/decisions/{decision}", OwnHousehold,
+            "One decision with its explanation.", |m| on(m, hh::decision))
+            .returns("The decision.", schema::<vitrine_core::decision::Decision>),
+        route("GET", "/v1/households/{household}/orders", OwnHousehold, "Orders.", |m| on(m, hh::orders))
+            .returns("Orders.", schema::<Vec<vitrine_core::mandate::Order>>),
+        route("POST", "/v1/households/{household}/orders/{order}/approve", OwnHousehold,
+            "Approve an order that was asked.", |m| on(m, hh::approve))
+            .returns("The order, placed.", schema::<vitrine_core::mandate::Order>)
+            .idempotent(),
+        route("POST", "/v1/households/{household}/orders/{order}/decline", OwnHousehold,
+            "Decline an order that was asked.", |m| on(m, hh::decline))
+            .returns("The order, declined.", schema::<vitrine_core::mandate::Order>)
+            .idempotent(),
+        route("POST", "/v1/households/{household}/orders/{order}/cancel", OwnHousehold,
+            "Cancel a placed order inside its window.", |m| on(m, hh::cancel))
+            .returns("The order, cancelled.", schema::<vitrine_core::mandate::Order>)
+            .idempotent(),
     ]
 };
 
@@ -430,37 +349,23 @@ pub fn find(method: &str, path: &str) -> Option<&'static Route> {
 /// The statuses a route answers with, and why, in the OpenAPI document
 /// (a test calls every route and checks each status it sees is listed,
 /// and CI runs schemathesis against `vitrine serve` to check the same).
-fn responses(route: &Route) -> serde_json::Map<String, Value> {
+fn responses(
+    route: &Route,
+    generator: &mut schemars::SchemaGenerator,
+) -> serde_json::Map<String, Value> {
     let mut responses = serde_json::Map::new();
-    let json_ok = |description: &str| {
-        json!({"description": description,
-               "content": {"application/json": {"schema": {}}}})
+    let success = match route.returns {
+        Returns::Text(description) => json!({"description": description,
+            "content": {"text/plain": {"schema": {"type": "string"}}}}),
+        Returns::Json(description, schema) => json!({"description": description,
+            "content": {"application/json": {"schema": schema(generator)}}}),
     };
-    match (route.method, route.path) {
-        ("GET", "/metrics") => {
-            responses.insert(
-                "200".into(),
-                json!({"description": "Prometheus text format.",
-                       "content": {"text/plain": {"schema": {"type": "string"}}}}),
-            );
-        }
-        ("GET", "/healthz") => {
-            responses.insert(
-                "200".into(),
-                json_ok("The database answers and the needs cycle runs."),
-            );
-            responses.insert(
-                "503".into(),
-                error_response("The database does not answer, or the needs cycle has stalled."),
-            );
-        }
-        ("POST", _) => {
-            responses.insert("200".into(), json_ok("Done."));
-            responses.insert("201".into(), json_ok("Created."));
-        }
-        _ => {
-            responses.insert("200".into(), json_ok("OK."));
-        }
+    responses.insert(route.status.to_string(), success);
+    if route.path == "/healthz" {
+        responses.insert(
+            "503".into(),
+            error_response("The database does not answer, or the needs cycle has stalled."),
+        );
     }
     responses.insert(
         "400".into(),
@@ -521,7 +426,7 @@ pub fn openapi() -> Value {
             "summary": route.summary,
             "description": format!("Who may call it: {}.", route.access.describe()),
             "parameters": params,
-            "responses": responses(route),
+            "responses": responses(route, &mut generator),
         });
         if route.access != Access::Public {
             op["security"] = json!([{"bearer": []}]);

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::extract::{Auth, JsonBody, Path};
 use super::{AppState, Reply, ok, reply};
@@ -73,5 +72,5 @@ pub(super) async fn revoke(
     Path(token): Path<String>,
 ) -> Reply {
     s.platform.revoke_token(&auth.0, &token).await?;
-    ok(json!({"revoked": token}))
+    ok(super::answers::Revoked { revoked: token })
 }

@@ -19,7 +19,7 @@ use vitrine_types::time::Day;
 
 /// A brand's plugin versions and the live one's health. Exact call counts
 /// are shown to the operator only.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PluginStatus {
     /// The brand.
     pub brand: String,
@@ -40,7 +40,7 @@ pub struct PluginStatus {
 }
 
 /// A live plugin's health as its brand sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PluginHealth {
     /// `healthy`, `failing` (its last calls failed) or `suspended`.
     pub state: String,
@@ -78,7 +78,7 @@ impl PluginHealth {
 }
 
 /// An order a brand won, as the brand sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BrandOrder {
     /// The order.
     pub order_id: String,

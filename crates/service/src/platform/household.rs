@@ -29,7 +29,7 @@ pub enum NeedRef {
 }
 
 /// A need and where it stands.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NeedView {
     /// The need, with why it was raised.
     pub need: Need,
@@ -45,7 +45,7 @@ pub struct NeedView {
 }
 
 /// Everything stored about a household.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HouseholdExport {
     /// Its private model.
     pub household: Household,

@@ -33,7 +33,7 @@ pub use brand::{BrandOrder, PluginStatus};
 pub use clock::Clock;
 pub use household::{HouseholdExport, NeedRef, NeedView};
 pub use metrics::Metrics;
-pub use operator::{Created, Upload};
+pub use operator::{Created, HouseholdCreated, Upload};
 
 use vitrine_core::decision::{DecisionConfig, DecisionEngine};
 use vitrine_core::household::{Household, HouseholdId};
@@ -180,7 +180,7 @@ struct CycleState {
 }
 
 /// The needs cycle's health, for `/healthz`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum CycleHealth {
     /// No periodic cycle runs on this node.

@@ -51,13 +51,20 @@ fn trial_calls(
 }
 
 /// Something created, with the token that speaks for it (shown once).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Created<T> {
     /// What was created.
     #[serde(flatten)]
     pub record: T,
     /// Its bearer token; store it, it is not shown again.
     pub token: String,
+}
+
+/// A household just created (its data is what was posted).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct HouseholdCreated {
+    /// The household's id.
+    pub id: String,
 }
 
 /// A plugin upload.
@@ -455,7 +462,7 @@ impl Platform {
     pub async fn create_household(
         &self,
         household: Household,
-    ) -> Result<Created<serde_json::Value>, PlatformError> {
+    ) -> Result<Created<HouseholdCreated>, PlatformError> {
         if !is_identifier(&household.id.0) {
             return Err(PlatformError::invalid(
                 "invalid_id",
@@ -492,7 +499,7 @@ impl Platform {
             .unwrap_or_else(|p| p.into_inner())
             .insert(id.clone(), std::sync::Arc::new(household));
         Ok(Created {
-            record: json!({"id": id}),
+            record: HouseholdCreated { id },
             token,
         })
     }
