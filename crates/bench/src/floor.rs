@@ -40,7 +40,7 @@ impl Floor {
 
     /// The floor compiled on another engine (such as the production one, to
     /// see what fuel, epochs and the pool settings cost by themselves).
-    pub fn on_engine(engine: &Engine) -> wasmtime::Result<Floor> {
+    pub(crate) fn on_engine(engine: &Engine) -> wasmtime::Result<Floor> {
         let component = Component::new(engine, FLOOR_WAT)?;
         let pre = Linker::new(engine).instantiate_pre(&component)?;
         Ok(Floor {

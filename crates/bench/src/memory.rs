@@ -13,7 +13,7 @@ pub fn resident_bytes() -> anyhow::Result<u64> {
 }
 
 /// Resident memory of the process `pid` (`self` for this one), bytes.
-pub fn resident_of(pid: &str) -> anyhow::Result<u64> {
+pub(crate) fn resident_of(pid: &str) -> anyhow::Result<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     let kib: u64 = status
         .lines()

@@ -82,7 +82,7 @@ pub fn render(doc: &str, results: &Path) -> anyhow::Result<(String, Vec<String>)
 
 /// Replaces what lies between the markers of `name`; false when the
 /// document has no such markers.
-pub fn splice(doc: &mut String, name: &str, table: &str) -> bool {
+pub(crate) fn splice(doc: &mut String, name: &str, table: &str) -> bool {
     let open = format!("<!-- bench:{name} -->");
     let close = format!("<!-- /bench:{name} -->");
     let Some(start) = doc.find(&open) else {

@@ -65,7 +65,7 @@ impl Measured {
     /// The median, over rounds, of this contender's round median divided by
     /// `baseline`'s: robust to the machine speeding up or slowing down
     /// between rounds.
-    pub fn ratio_to(&self, baseline: &Measured) -> f64 {
+    pub(crate) fn ratio_to(&self, baseline: &Measured) -> f64 {
         let mut ratios: Vec<f64> = self
             .round_p50_us
             .iter()
@@ -112,7 +112,7 @@ impl<'a> Interleaved<'a> {
 
     /// Adds a contender that runs a round of `n` calls itself and returns
     /// their `n` timings.
-    pub fn add_timed(
+    pub(crate) fn add_timed(
         &mut self,
         name: &'static str,
         round: impl FnMut(usize) -> Vec<Duration> + 'a,

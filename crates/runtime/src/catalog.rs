@@ -15,7 +15,7 @@ use wasmtime::component::{HasData, Linker};
 use super::contract::v0_1;
 
 /// Longest catalog key, in bytes.
-pub const MAX_KEY_BYTES: usize = 128;
+pub(crate) const MAX_KEY_BYTES: usize = 128;
 
 /// A brand's catalog.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -143,7 +143,7 @@ impl Catalog {
 
 /// The prefix of catalog keys that declare a SKU: `"sku.YOG-JAR": "..."`
 /// (the value is free, a description for the brand's own use).
-pub const SKU_PREFIX: &str = "sku.";
+pub(crate) const SKU_PREFIX: &str = "sku.";
 
 /// A call's access to its plugin's catalog: the catalog, and the count of
 /// bytes copied through `catalog.get` (the key in, the value out), which

@@ -25,7 +25,7 @@ use wasmtime::{StoreContextMut, UpdateDeadline};
 
 /// The clock of one call (kept in its store).
 #[derive(Debug)]
-pub struct CallClock {
+pub(crate) struct CallClock {
     started: Instant,
     deadline: Instant,
     tick: Duration,
@@ -77,14 +77,14 @@ fn thread_cpu() -> Option<Duration> {
 }
 
 /// A store whose data carries a call clock.
-pub trait HasClock {
+pub(crate) trait HasClock {
     /// The call's clock.
     fn clock(&mut self) -> &mut CallClock;
 }
 
 /// Arms `store` to be interrupted at its clock's deadline (see the module
 /// documentation): the first callback comes at the next tick.
-pub fn arm<T: HasClock + 'static>(store: &mut wasmtime::Store<T>) {
+pub(crate) fn arm<T: HasClock + 'static>(store: &mut wasmtime::Store<T>) {
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(on_tick::<T>);
 }

@@ -67,7 +67,7 @@ impl Default for Tuning {
 }
 
 /// Builds the engine for `limits`.
-pub fn build_engine(limits: &Limits, tuning: &Tuning) -> Result<Engine, LoadError> {
+pub(crate) fn build_engine(limits: &Limits, tuning: &Tuning) -> Result<Engine, LoadError> {
     Engine::new(&engine_config(limits, tuning)).map_err(|e| LoadError::Engine {
         detail: format!("{e:#}"),
     })
@@ -77,7 +77,7 @@ pub fn build_engine(limits: &Limits, tuning: &Tuning) -> Result<Engine, LoadErro
 /// code loads there) but instantiates nothing: the compile worker's. It
 /// allocates instances on demand, so that its own memory bound counts the
 /// compiler's allocations, not the pooling allocator's reservations.
-pub fn build_compile_engine(limits: &Limits, tuning: &Tuning) -> Result<Engine, LoadError> {
+pub(crate) fn build_compile_engine(limits: &Limits, tuning: &Tuning) -> Result<Engine, LoadError> {
     let mut config = engine_config(limits, tuning);
     config.allocation_strategy(InstanceAllocationStrategy::OnDemand);
     Engine::new(&config).map_err(|e| LoadError::Engine {
@@ -140,7 +140,7 @@ pub fn engine_fingerprint(engine: &Engine) -> String {
 }
 
 /// Advances the engine's epoch every `tick` until dropped.
-pub struct EpochTicker {
+pub(crate) struct EpochTicker {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }

@@ -224,7 +224,7 @@ impl Admitted {
     }
 
     /// Runs the call (see [`Plugin::call_until`]) and records its outcome.
-    pub fn call_until(mut self, request: &OfferRequest, deadline: Instant) -> CallReport {
+    pub(crate) fn call_until(mut self, request: &OfferRequest, deadline: Instant) -> CallReport {
         let report = self.plugin.call_until(request, deadline);
         self.finish(verdict(&report, self.plugin.limits()));
         report
@@ -364,9 +364,9 @@ mod tests {
     fn report(outcome: Result<Vec<vitrine_types::Offer>, CallError>, fuel_used: u64) -> CallReport {
         CallReport {
             fuel_used,
+            outcome,
             ..CallReport::refused(CallError::Overloaded, Duration::ZERO)
         }
-        .with_outcome(outcome)
     }
 
     #[test]

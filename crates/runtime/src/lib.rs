@@ -6,6 +6,31 @@
 //! ([`Runtime::load`]) and each [`Plugin`] runs every call in a fresh
 //! instance; [`fan_out`] calls many at once, leaving out a plugin suspended
 //! for failing call after call (see [`Admitted`]).
+//!
+//! # Using it from another host
+//!
+//! The crate depends on nothing of Vitrine's but its contract's data
+//! (`vitrine-types`); `examples/run_plugin.rs` is a whole host in sixty
+//! lines (`cargo run -p vitrine-runtime --example run_plugin -- COMPONENT
+//! REQUEST CATALOG`).
+//!
+//! - Build one [`Runtime`] per process: [`Runtime::new`] with [`Limits`]
+//!   (every default is justified in [`limits`]), [`Runtime::with_cache`] to
+//!   keep compiled components on disk, [`Runtime::build_with`] for every
+//!   setting.
+//! - Load a component with its catalog: [`Runtime::parse_catalog`], then
+//!   [`Runtime::load`] (checks it against the contract and the limits,
+//!   compiles it within the compile bounds, calls its `describe`); a
+//!   refusal is a typed [`LoadError`]. [`Plugin::with_limits`] tightens one
+//!   plugin's limits.
+//! - Call it: [`Plugin::call`] runs one call in a fresh instance and returns
+//!   a [`CallReport`] (the offers, or a typed [`CallError`], with the fuel,
+//!   memory and time it took); [`ask`] and [`fan_out`] call from async code
+//!   with admission control and the suspension of failing plugins.
+//! - Lower level, for a host that builds its own wasmtime linker: the host
+//!   interfaces [`catalog::add_to_linker`] and [`logging::add_to_linker`],
+//!   the contract's bindings in [`contract`], and the host-work prices in
+//!   [`metering`].
 
 mod artifact_cache;
 pub mod catalog;

@@ -259,12 +259,6 @@ impl Limits {
         Ok(())
     }
 
-    /// The number of epoch ticks that make up `deadline` (rounded up).
-    pub fn deadline_ticks(&self, deadline: Duration) -> u64 {
-        let tick = self.epoch_tick.as_nanos().max(1);
-        deadline.as_nanos().div_ceil(tick).max(1) as u64
-    }
-
     /// The limits as `(name, value, why)` rows, for documentation and for
     /// `vitrine plugin check`.
     pub fn table(&self) -> Vec<(&'static str, String, &'static str)> {
@@ -396,7 +390,7 @@ mod millis {
         s.serialize_u64(d.as_millis() as u64)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         Ok(Duration::from_millis(u64::deserialize(d)?))
     }
 }
@@ -421,14 +415,6 @@ mod tests {
             ..Limits::default()
         };
         assert_eq!(limits.validate().unwrap_err().name, "deadline");
-    }
-
-    #[test]
-    fn deadline_ticks_round_up() {
-        let limits = Limits::default();
-        assert_eq!(limits.deadline_ticks(Duration::from_millis(50)), 50);
-        assert_eq!(limits.deadline_ticks(Duration::from_micros(50_500)), 51);
-        assert_eq!(limits.deadline_ticks(Duration::ZERO), 1);
     }
 }
 

@@ -71,7 +71,7 @@ pub const FUEL_PER_STDIO_BYTE: u64 = 8;
 
 /// What the host has done for one call so far, and what was charged.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct HostWork {
+pub(crate) struct HostWork {
     /// Calls into the host.
     pub crossings: u64,
     /// Fuel charged so far for host work.
@@ -90,7 +90,7 @@ impl HostWork {
 }
 
 /// What the call state must tell the meter.
-pub trait Metered {
+pub(crate) trait Metered {
     /// The call's host-work record.
     fn host_work(&mut self) -> &mut HostWork;
     /// Bytes the host has copied for the plugin so far in this call.
@@ -101,14 +101,17 @@ pub trait Metered {
 /// reported as `out-of-fuel`.
 #[derive(Debug, thiserror::Error)]
 #[error("the plugin's fuel ran out paying for host work ({charged} fuel charged)")]
-pub struct HostWorkExhausted {
+pub(crate) struct HostWorkExhausted {
     /// Fuel charged for host work in the call.
     pub charged: u64,
 }
 
 /// The call hook: counts crossings into the host and, on the way back,
 /// charges what is owed.
-pub fn hook<T: Metered>(mut store: StoreContextMut<'_, T>, hook: CallHook) -> wasmtime::Result<()> {
+pub(crate) fn hook<T: Metered>(
+    mut store: StoreContextMut<'_, T>,
+    hook: CallHook,
+) -> wasmtime::Result<()> {
     match hook {
         CallHook::CallingHost => {
             let work = store.data_mut().host_work();

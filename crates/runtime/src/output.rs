@@ -14,7 +14,11 @@ const SERVICE_OVERHEAD_BYTES: usize = 16;
 
 /// Checks an answer against the output limits and the request's
 /// `max_offers`. The error says which limit was broken.
-pub fn check_answer(limits: &Limits, max_offers: u8, offers: &[WitOffer]) -> Result<(), String> {
+pub(crate) fn check_answer(
+    limits: &Limits,
+    max_offers: u8,
+    offers: &[WitOffer],
+) -> Result<(), String> {
     let allowed = usize::from(max_offers.min(limits.max_offers));
     if offers.len() > allowed {
         return Err(format!(
@@ -59,7 +63,7 @@ pub fn check_answer(limits: &Limits, max_offers: u8, offers: &[WitOffer]) -> Res
 }
 
 /// The size of a request as the plugin receives it, counted the same way.
-pub fn request_bytes(request: &vitrine_types::OfferRequest) -> usize {
+pub(crate) fn request_bytes(request: &vitrine_types::OfferRequest) -> usize {
     OFFER_OVERHEAD_BYTES
         + request.request_id.len()
         + request.category.len()

@@ -224,7 +224,7 @@ impl Plugin {
     }
 
     /// Asks for offers; the call is interrupted at `deadline`.
-    pub fn call_until(&self, request: &OfferRequest, deadline: Instant) -> CallReport {
+    pub(crate) fn call_until(&self, request: &OfferRequest, deadline: Instant) -> CallReport {
         self.offers(request, deadline, Meter::On)
     }
 
@@ -378,7 +378,9 @@ enum Meter {
     Off,
 }
 
-/// Time spent in each phase of one isolated call (see [`Plugin::call_phased`]).
+/// Time spent in each phase of one isolated call (see [`Plugin::call_phased`]),
+/// for the benchmarks.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CallPhases {
     /// Building the store and its per-call state (WASI, limiter, log).
@@ -394,8 +396,9 @@ pub struct CallPhases {
 impl Plugin {
     /// Runs one production call and times each of its phases; used by the
     /// benchmarks to show where an isolated call's time goes.
+    #[doc(hidden)]
     pub fn call_phased(&self, request: &OfferRequest) -> Result<CallPhases, CallError> {
-        let limits = &self.inner.shared.limits;
+        let limits = &*self.inner.limits;
         let wit_request = v0_1::request_to_wit(request);
         let t0 = Instant::now();
         let mut store = self.store(t0 + limits.deadline, Meter::On);

@@ -54,11 +54,6 @@ impl CallReport {
         }
     }
 
-    /// The same measurements with another outcome.
-    pub fn with_outcome(self, outcome: Result<Vec<Offer>, CallError>) -> Self {
-        CallReport { outcome, ..self }
-    }
-
     /// `offers`, or the error's stable code.
     pub fn outcome_code(&self) -> &'static str {
         match &self.outcome {
@@ -112,7 +107,7 @@ impl Serialize for CallReport {
 
 /// Turns a wasmtime error raised while instantiating or calling a plugin into
 /// the typed error, using what the call state observed.
-pub fn classify(
+pub(crate) fn classify(
     error: &wasmtime::Error,
     state: &CallState,
     limits: &Limits,

@@ -17,7 +17,7 @@ use super::metering::{HostWork, Metered};
 use super::wasi_denied::{self, DeniedWasi};
 
 /// The store data of one call.
-pub struct CallState {
+pub(crate) struct CallState {
     wasi: DeniedWasi,
     catalog: Arc<Catalog>,
     catalog_bytes: u64,
@@ -45,7 +45,7 @@ impl CallState {
     }
 
     /// Takes the captured diagnostics out of the state.
-    pub fn into_diagnostics(self) -> (LogBuffer, String, String) {
+    pub(crate) fn into_diagnostics(self) -> (LogBuffer, String, String) {
         let stdout = self.wasi.stdout();
         let stderr = self.wasi.stderr();
         (self.log, stdout, stderr)
@@ -101,7 +101,7 @@ impl HasLog for CallState {
 /// Caps memory and table growth per call, and remembers the peak and any
 /// refused growth so that the call can report `memory-limit` rather than the
 /// trap the guest's allocator raises afterwards.
-pub struct CallLimiter {
+pub(crate) struct CallLimiter {
     memory_limit: usize,
     table_limit: usize,
     /// Sum of the current sizes of the call's linear memories.
@@ -161,7 +161,7 @@ impl v0_1::TypesHost for &mut CallState {}
 
 /// The linker every plugin is instantiated with: the brand interfaces and
 /// denied WASI, nothing else.
-pub fn build_linker(engine: &Engine) -> wasmtime::Result<Linker<CallState>> {
+pub(crate) fn build_linker(engine: &Engine) -> wasmtime::Result<Linker<CallState>> {
     let mut linker = Linker::new(engine);
     wasi_denied::add_to_linker(&mut linker)?;
     catalog::add_to_linker(&mut linker)?;

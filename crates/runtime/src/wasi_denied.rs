@@ -36,7 +36,7 @@ use wasmtime_wasi::{
 };
 
 /// The WASI state of one call.
-pub struct DeniedWasi {
+pub(crate) struct DeniedWasi {
     ctx: WasiCtx,
     table: ResourceTable,
     stdout: BoundedPipe,
@@ -81,7 +81,7 @@ impl DeniedWasi {
 
     /// Bytes written to stdout and stderr so far, kept or dropped (charged
     /// to the plugin's fuel as host work).
-    pub fn stdio_bytes_written(&self) -> u64 {
+    pub(crate) fn stdio_bytes_written(&self) -> u64 {
         self.stdout.written() + self.stderr.written()
     }
 }
@@ -106,7 +106,7 @@ impl DeniedWasi {
 /// reports [`CallError::Denied`](super::CallError::Denied).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct DeniedCapability(pub &'static str);
+pub(crate) struct DeniedCapability(pub &'static str);
 
 /// Adds the granted WASI interfaces to `linker`, and nothing else.
 pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
@@ -201,7 +201,7 @@ impl HostMonotonicClock for FixedClock {
 /// the rest: a plugin that prints in a loop is stopped by its fuel, never by
 /// an I/O error, and never makes the host buffer grow.
 #[derive(Clone)]
-pub struct BoundedPipe {
+pub(crate) struct BoundedPipe {
     inner: Arc<Mutex<BoundedBuffer>>,
 }
 

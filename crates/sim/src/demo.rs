@@ -140,7 +140,8 @@ pub struct DemoRun {
 }
 
 /// Runs the month and returns its report.
-pub async fn run_demo(config: DemoConfig) -> anyhow::Result<DemoReport> {
+#[cfg(test)]
+async fn run_demo(config: DemoConfig) -> anyhow::Result<DemoReport> {
     let run = run_demo_platform(config).await?;
     run.platform.close().await;
     Ok(run.report)

@@ -271,7 +271,7 @@ pub fn opted_in(id: &str, seed: u64) -> Resident {
 }
 
 /// The demo's three households, their seeds derived from `seed`.
-pub fn demo_households(seed: u64) -> Vec<Resident> {
+pub(crate) fn demo_households(seed: u64) -> Vec<Resident> {
     vec![
         family("family-martin", seed.wrapping_mul(3).wrapping_add(1)),
         student("student-lea", seed.wrapping_mul(3).wrapping_add(2)),

@@ -11,7 +11,7 @@ use super::{Store, StoreError, Tx};
 use vitrine_types::time::Timestamp;
 
 /// The previous hash of the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -101,7 +101,7 @@ impl Tx {
     }
 
     /// Appends several entries, chained, in one statement.
-    pub async fn audit_many(&mut self, records: &[&AuditRecord]) -> Result<(), StoreError> {
+    pub(crate) async fn audit_many(&mut self, records: &[&AuditRecord]) -> Result<(), StoreError> {
         if records.is_empty() {
             return Ok(());
         }

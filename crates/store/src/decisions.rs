@@ -203,14 +203,6 @@ impl Store {
         Ok(parse(rows)?.pop())
     }
 
-    /// Every decision, oldest first (to rebuild the brand reports at start).
-    pub async fn all_decisions(&self) -> Result<Vec<Decision>, StoreError> {
-        let rows = sqlx::query("SELECT data FROM decisions ORDER BY at, household, id")
-            .fetch_all(self.reader())
-            .await?;
-        parse(rows)
-    }
-
     /// Every order, oldest first (to rebuild the order book at start).
     pub async fn all_orders(&self) -> Result<Vec<Order>, StoreError> {
         let rows = sqlx::query("SELECT data FROM orders ORDER BY rowid")

@@ -64,13 +64,7 @@ impl From<serde_json::Error> for StoreError {
     }
 }
 
-impl StoreError {
-    /// Whether a uniqueness constraint refused the write (a concurrent
-    /// duplicate).
-    pub fn is_unique_violation(&self) -> bool {
-        matches!(self, StoreError::Db(sqlx::Error::Database(e)) if e.is_unique_violation())
-    }
-}
+impl StoreError {}
 
 /// An amount of money as stored: the contract keeps every amount within
 /// `model::MAX_MONEY_MINOR`, so it always fits; anything else is refused

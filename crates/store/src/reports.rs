@@ -70,16 +70,6 @@ impl Store {
         row.map(|r| Ok(serde_json::from_str(r.get(0))?)).transpose()
     }
 
-    /// Every issued report (to restore the privacy budgets spent at start).
-    pub async fn all_reports(&self) -> Result<Vec<BrandReport>, StoreError> {
-        let rows = sqlx::query("SELECT data FROM brand_reports")
-            .fetch_all(self.reader())
-            .await?;
-        rows.iter()
-            .map(|r| Ok(serde_json::from_str(r.get(0))?))
-            .collect()
-    }
-
     /// The stored sharing policy, if the operator set one.
     pub async fn policy(&self) -> Result<Option<SharingPolicy>, StoreError> {
         let row = sqlx::query("SELECT data FROM policy WHERE id = 1")

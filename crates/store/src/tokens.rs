@@ -48,7 +48,7 @@ pub fn new_token() -> String {
 }
 
 /// The stored form of a token.
-pub fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Timelike};
 use serde::{Deserialize, Serialize};
 
 /// Seconds in a day.
-pub const DAY_SECONDS: i64 = 86_400;
+pub(crate) const DAY_SECONDS: i64 = 86_400;
 
 /// The earliest instant the platform accepts from outside:
 /// 2000-01-01T00:00:00Z.

@@ -45,7 +45,7 @@ pub struct Reference {
 
 impl Reference {
     /// The reference price of `quantity`, rounded up.
-    pub fn price_of(&self, quantity: Quantity) -> u64 {
+    pub(crate) fn price_of(&self, quantity: Quantity) -> u64 {
         let total = u128::from(self.price_minor) * u128::from(quantity.amount)
             / u128::from(self.amount.max(1));
         u64::try_from(total)
@@ -135,7 +135,7 @@ impl Default for BoundsPolicy {
 
 impl BoundsPolicy {
     /// The bounds that apply to `category`.
-    pub fn for_category(&self, category: &str) -> &CategoryBounds {
+    pub(crate) fn for_category(&self, category: &str) -> &CategoryBounds {
         self.categories
             .iter()
             .filter(|(prefix, _)| category_is_under(category, prefix))

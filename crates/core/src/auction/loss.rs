@@ -56,21 +56,6 @@ pub enum LossReason {
 }
 
 impl LossReason {
-    /// The OpenRTB loss reason code closest in meaning, where one exists.
-    pub fn openrtb_code(&self) -> Option<u16> {
-        match self {
-            LossReason::NoBid { .. } => None,
-            LossReason::PluginFailed { .. } => Some(1),
-            LossReason::Timeout => Some(2),
-            LossReason::InvalidOffers { .. } => Some(3),
-            LossReason::OverBudget { .. } => Some(100),
-            LossReason::Outbid { .. } => Some(102),
-            LossReason::NotEligible { .. } => Some(205),
-            LossReason::Blocked => Some(205),
-            LossReason::MissingRequiredLabel { .. } => Some(210),
-        }
-    }
-
     /// A short stable code for reports.
     pub fn code(&self) -> &'static str {
         match self {
@@ -87,7 +72,7 @@ impl LossReason {
     }
 
     /// Every code, for reports.
-    pub const CODES: [&'static str; 9] = [
+    pub(crate) const CODES: [&'static str; 9] = [
         "no_bid",
         "timeout",
         "plugin_failed",

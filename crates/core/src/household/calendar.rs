@@ -80,7 +80,7 @@ pub struct Calendar {
 impl Calendar {
     /// The school start of `year`: the known date, or the region's usual one
     /// (1 September) when none was given.
-    pub fn school_year_start(&self, year: i32) -> Day {
+    pub(crate) fn school_year_start(&self, year: i32) -> Day {
         self.school_year_starts
             .iter()
             .find(|s| s.year == year)

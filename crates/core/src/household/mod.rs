@@ -102,7 +102,7 @@ pub const MAX_EVENTS_KEPT: usize = 50_000;
 pub const MAX_READINGS_KEPT: usize = 10_000;
 /// How far ahead of the platform's clock an event may be dated (a
 /// device's clock running fast); later ones are refused.
-pub const FUTURE_SLACK_HOURS: i64 = 24;
+pub(crate) const FUTURE_SLACK_HOURS: i64 = 24;
 
 /// Why household data was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -155,7 +155,11 @@ impl Household {
     /// unit price of its purchases there (at least two) times the amount,
     /// rounded to a minor unit. Purchases with a price over the contract's
     /// money range never reach here (they are refused at the API).
-    pub fn usual_price(&self, category: &str, quantity: vitrine_types::Quantity) -> Option<u64> {
+    pub(crate) fn usual_price(
+        &self,
+        category: &str,
+        quantity: vitrine_types::Quantity,
+    ) -> Option<u64> {
         let mut unit_prices: Vec<f64> = self
             .purchases
             .iter()

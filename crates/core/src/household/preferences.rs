@@ -114,7 +114,7 @@ impl Default for Preferences {
 
 impl Preferences {
     /// The budget cap for `category`: the most specific prefix's.
-    pub fn budget_cap(&self, category: &str) -> Option<u64> {
+    pub(crate) fn budget_cap(&self, category: &str) -> Option<u64> {
         self.budget_caps
             .iter()
             .filter(|(prefix, _)| vitrine_types::category_is_under(category, prefix))
@@ -123,7 +123,7 @@ impl Preferences {
     }
 
     /// The labels the household values positively, best first, ties by name.
-    pub fn liked_labels(&self) -> Vec<String> {
+    pub(crate) fn liked_labels(&self) -> Vec<String> {
         let mut liked: Vec<(&String, &i64)> = self.labels.iter().filter(|(_, v)| **v > 0).collect();
         liked.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
         liked.into_iter().map(|(label, _)| label.clone()).collect()

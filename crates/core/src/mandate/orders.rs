@@ -61,7 +61,7 @@ impl OrderStatus {
     }
 
     /// Whether the order still holds its need (every status but expired).
-    pub fn holds_need(self) -> bool {
+    pub(crate) fn holds_need(self) -> bool {
         self != OrderStatus::Expired
     }
 }
@@ -204,7 +204,7 @@ pub enum OrderError {
 /// after twice that the order only lives in the store, which the API reads.
 /// Without this the book would grow by one order per decision for as long
 /// as the service runs.
-pub const SETTLED_ORDERS_KEPT_DAYS: i32 = 62;
+pub(crate) const SETTLED_ORDERS_KEPT_DAYS: i32 = 62;
 
 #[derive(Default)]
 struct Book {
@@ -515,7 +515,7 @@ impl OrderBook {
     /// What is left of the budgets of the mandates covering `category` in
     /// `today`'s periods (the least of them), or `None` when no budget
     /// covers it. A snapshot: placing checks again, atomically.
-    pub fn budget_left(
+    pub(crate) fn budget_left(
         &self,
         household: &HouseholdId,
         mandates: &[Mandate],
@@ -589,7 +589,7 @@ impl OrderBook {
 
     /// The live order already made for `need_id`, if any (an expired ask
     /// does not count).
-    pub fn order_for_need(&self, household: &HouseholdId, need_id: &str) -> Option<String> {
+    pub(crate) fn order_for_need(&self, household: &HouseholdId, need_id: &str) -> Option<String> {
         let book = self.book(household);
         let book = lock(&book);
         book.live_order(need_id).map(|o| o.id.clone())

@@ -151,7 +151,7 @@ impl Mandate {
     }
 
     /// The length of the longest category prefix covering `category`.
-    pub fn coverage(&self, category: &str) -> Option<usize> {
+    pub(crate) fn coverage(&self, category: &str) -> Option<usize> {
         self.categories
             .iter()
             .filter(|prefix| category_is_under(category, prefix))

@@ -14,7 +14,7 @@ use crate::household::HouseholdId;
 use vitrine_types::time::Day;
 
 /// A household as the registry remembers it: a salted hash, hex encoded.
-pub type HouseholdHash = String;
+pub(crate) type HouseholdHash = String;
 
 /// Who asked to share which combination, and when.
 pub struct KAnonymity {
@@ -32,7 +32,7 @@ impl KAnonymity {
     }
 
     /// Same, with a persisted `salt` (so that stored sightings still match).
-    pub fn with_salt(k: usize, window_days: i32, salt: [u8; 16]) -> KAnonymity {
+    pub(crate) fn with_salt(k: usize, window_days: i32, salt: [u8; 16]) -> KAnonymity {
         KAnonymity {
             k: k.max(1),
             window_days,
@@ -60,7 +60,7 @@ impl KAnonymity {
     }
 
     /// How the registry names `household`.
-    pub fn household_hash(&self, household: &HouseholdId) -> HouseholdHash {
+    pub(crate) fn household_hash(&self, household: &HouseholdId) -> HouseholdHash {
         let digest = Sha256::new()
             .chain_update(self.salt)
             .chain_update(household.0.as_bytes())
@@ -85,7 +85,7 @@ impl KAnonymity {
 
     /// Whether recording `hash` asking to share `key` on `day` would be
     /// news (see [`KAnonymity::observe`]).
-    pub fn is_news(&self, key: &str, hash: &HouseholdHash, day: Day) -> bool {
+    pub(crate) fn is_news(&self, key: &str, hash: &HouseholdHash, day: Day) -> bool {
         let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         seen.get(key)
             .and_then(|households| households.get(hash))
@@ -116,7 +116,7 @@ impl KAnonymity {
     /// Distinct households that asked to share `key` within the window,
     /// counting `hash` (the household asking now) once whether or not it
     /// was seen before.
-    pub fn count_with(&self, key: &str, hash: &HouseholdHash, day: Day) -> usize {
+    pub(crate) fn count_with(&self, key: &str, hash: &HouseholdHash, day: Day) -> usize {
         let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         let recent = self.recent(day);
         let others = seen.get(key).map_or(0, |households| {
@@ -129,7 +129,7 @@ impl KAnonymity {
     }
 
     /// Whether `key` may be shared on `day` by the household `hash`.
-    pub fn allows_with(&self, key: &str, hash: &HouseholdHash, day: Day) -> bool {
+    pub(crate) fn allows_with(&self, key: &str, hash: &HouseholdHash, day: Day) -> bool {
         if self.k <= 1 {
             return true;
         }

@@ -302,7 +302,7 @@ impl<'a> Minimiser<'a> {
     }
 
     /// What `brand` may see of the need under `policy`.
-    pub fn for_brand(&self, brand: &str, policy: &SharingPolicy) -> Minimised {
+    pub(crate) fn for_brand(&self, brand: &str, policy: &SharingPolicy) -> Minimised {
         let (need, household, registry, config, now) = (
             self.need,
             self.household,

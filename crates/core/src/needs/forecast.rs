@@ -18,11 +18,11 @@ use serde::{Deserialize, Serialize};
 use vitrine_types::time::Day;
 
 /// Smoothing constant for demand levels and sizes.
-pub const ALPHA: f64 = 0.1;
+pub(crate) const ALPHA: f64 = 0.1;
 /// Smoothing constant for TSB's demand probability.
-pub const BETA: f64 = 0.15;
+pub(crate) const BETA: f64 = 0.15;
 /// Average demand interval above which a series counts as intermittent.
-pub const INTERMITTENT_ADI: f64 = 1.32;
+pub(crate) const INTERMITTENT_ADI: f64 = 1.32;
 
 /// Which estimator produced a rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -64,7 +64,7 @@ pub struct RateEstimate {
 /// Estimates the rate from daily demand `series`, whose first element is
 /// `first_day` and last is today; `None` marks a censored day (the shelf was
 /// empty, so use was capped) that is skipped. `None` when no day has demand.
-pub fn estimate(series: &[Option<f64>], first_day: Day) -> Option<RateEstimate> {
+pub(crate) fn estimate(series: &[Option<f64>], first_day: Day) -> Option<RateEstimate> {
     let demand_days: Vec<usize> = series
         .iter()
         .enumerate()

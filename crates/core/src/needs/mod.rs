@@ -9,7 +9,7 @@
 //!   accuracy of the stock-out predictions.
 
 pub mod desire;
-pub mod forecast;
+pub(crate) mod forecast;
 mod need;
 pub mod replenishment;
 pub mod seasonal;

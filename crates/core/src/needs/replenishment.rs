@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::forecast::{RateMethod, estimate};
 use super::need::{Need, NeedReason, need_id};
 use crate::household::Household;
-use vitrine_types::time::{Day, Timestamp};
+use vitrine_types::time::Timestamp;
 use vitrine_types::{NeedKind, Quantity, Unit};
 
 /// Parameters of replenishment.
@@ -207,7 +207,7 @@ pub fn evaluate(
 /// Intermittent stock-outs are skewed, so the median, not the mean (`stock /
 /// rate`), minimises the error in days. (For daily use the mean is better:
 /// measured with `vitrine-bench needs-accuracy`.)
-pub fn median_days_to_empty(stock: f64, p: f64, size: f64) -> i32 {
+pub(crate) fn median_days_to_empty(stock: f64, p: f64, size: f64) -> i32 {
     if stock <= 0.0 {
         return 0;
     }
@@ -237,7 +237,7 @@ fn binomial_cdf(k: u32, n: u32, p: f64) -> f64 {
 }
 
 /// The categories a household has used with `unit` information.
-pub fn tracked_categories(household: &Household) -> Vec<(String, Unit)> {
+pub(crate) fn tracked_categories(household: &Household) -> Vec<(String, Unit)> {
     let mut seen: Vec<(String, Unit)> = Vec::new();
     for e in &household.events {
         if !seen.iter().any(|(c, _)| *c == e.category) {
@@ -248,20 +248,11 @@ pub fn tracked_categories(household: &Household) -> Vec<(String, Unit)> {
     seen
 }
 
-/// The day of the last inventory reading of `category`, if any.
-pub fn last_reading_day(household: &Household, category: &str) -> Option<Day> {
-    household
-        .inventory
-        .iter()
-        .filter(|r| r.category == category)
-        .map(|r| r.at.day())
-        .max()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::household::{ConsumptionEvent, InventorySnapshot};
+    use vitrine_types::time::Day;
 
     const YOGURT: &str = "food/dairy/yogurt";
 

@@ -12,7 +12,7 @@ use vitrine_types::time::{Day, Timestamp};
 use vitrine_types::{NeedKind, Quantity, is_category_path};
 
 /// The default rules.
-pub const DEFAULT_RULES: &str = include_str!("../../rules/seasonal.json");
+pub(crate) const DEFAULT_RULES: &str = include_str!("../../rules/seasonal.json");
 
 /// A set of seasonal rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

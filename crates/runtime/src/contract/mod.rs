@@ -34,7 +34,7 @@ impl ContractVersion {
 
 /// What the host decided about one import.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImportPolicy {
+pub(crate) enum ImportPolicy {
     /// Linked: a brand interface, or a WASI interface served denied.
     Granted,
     /// Refused at load, with the reason given to the brand.
@@ -42,7 +42,7 @@ pub enum ImportPolicy {
 }
 
 /// The policy for an import named like `wasi:cli/stdout@0.2.6`.
-pub fn import_policy(name: &str) -> ImportPolicy {
+pub(crate) fn import_policy(name: &str) -> ImportPolicy {
     let (path, version) = name.split_once('@').unwrap_or((name, ""));
     let granted_brand = matches!(
         path,
@@ -94,7 +94,10 @@ pub fn import_policy(name: &str) -> ImportPolicy {
 
 /// Checks a compiled component's exports and imports against the contract and
 /// returns the version it targets.
-pub fn check_shape(engine: &Engine, component: &Component) -> Result<ContractVersion, LoadError> {
+pub(crate) fn check_shape(
+    engine: &Engine,
+    component: &Component,
+) -> Result<ContractVersion, LoadError> {
     let ty = component.component_type();
     let exports: Vec<String> = ty
         .exports(engine)

@@ -22,9 +22,9 @@ use generated::vitrine::brand::types as wit;
 use vitrine_types::{self as model, text};
 
 /// The package version these bindings were generated for.
-pub const VERSION: &str = "0.1.0";
+pub(crate) const VERSION: &str = "0.1.0";
 /// The export every plugin of this version provides.
-pub const BIDDER_EXPORT: &str = "vitrine:brand/bidder@0.1.0";
+pub(crate) const BIDDER_EXPORT: &str = "vitrine:brand/bidder@0.1.0";
 
 pub fn request_to_wit(r: &model::OfferRequest) -> wit::OfferRequest {
     wit::OfferRequest {
@@ -140,7 +140,7 @@ pub fn bid_error_from_wit(e: wit::BidError) -> model::BidError {
 }
 
 /// A plugin's self-description, its texts normalised.
-pub fn brand_info_from_wit(i: wit::BrandInfo) -> model::BrandInfo {
+pub(crate) fn brand_info_from_wit(i: wit::BrandInfo) -> model::BrandInfo {
     model::BrandInfo {
         name: text::normalise(&i.name),
         version: text::normalise(&i.version),
@@ -151,7 +151,7 @@ pub fn brand_info_from_wit(i: wit::BrandInfo) -> model::BrandInfo {
 
 /// Sizes of a raw answer, measured before anything is copied into the model,
 /// so that oversized output is refused without converting it.
-pub struct AnswerShape<'a> {
+pub(crate) struct AnswerShape<'a> {
     pub offers: &'a [wit::Offer],
 }
 
@@ -171,12 +171,11 @@ impl AnswerShape<'_> {
     }
 
     /// Services and labels per offer.
-    pub fn per_offer_counts(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+    pub(crate) fn per_offer_counts(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.offers
             .iter()
             .map(|o| (o.services.len(), o.labels.len()))
     }
 }
 
-pub type WitOffer = wit::Offer;
-pub type WitBidError = wit::BidError;
+pub(crate) type WitOffer = wit::Offer;

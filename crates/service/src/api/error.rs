@@ -37,7 +37,7 @@ impl ApiError {
     }
 
     /// This error, naming the field at fault.
-    pub fn with_field(mut self, field: impl Into<String>) -> ApiError {
+    pub(crate) fn with_field(mut self, field: impl Into<String>) -> ApiError {
         self.field = Some(field.into());
         self
     }
@@ -66,7 +66,7 @@ impl ApiError {
     }
 
     /// 429: the token is over its rate; retry after `seconds`.
-    pub fn too_many_requests(seconds: u64) -> ApiError {
+    pub(crate) fn too_many_requests(seconds: u64) -> ApiError {
         ApiError {
             retry_after: Some(seconds),
             ..ApiError::new(
@@ -78,7 +78,7 @@ impl ApiError {
     }
 
     /// 400: the body is not what the route takes.
-    pub fn bad_request(code: &str, message: impl Into<String>) -> ApiError {
+    pub(crate) fn bad_request(code: &str, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
 }

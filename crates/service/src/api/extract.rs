@@ -21,7 +21,7 @@ use vitrine_store::tokens::Principal;
 /// The caller, from `Authorization: Bearer <token>`, and that token (for
 /// rotating it).
 #[derive(Debug, Clone)]
-pub struct Auth(pub Principal, pub(crate) String);
+pub(crate) struct Auth(pub Principal, pub(crate) String);
 
 impl FromRequestParts<Arc<AppState>> for Auth {
     type Rejection = ApiError;
@@ -110,7 +110,7 @@ impl Auth {
     }
 
     /// The operator or brand `id`.
-    pub fn operator_or_brand(&self, id: &str) -> Result<(), ApiError> {
+    pub(crate) fn operator_or_brand(&self, id: &str) -> Result<(), ApiError> {
         self.operator().or_else(|_| self.brand(id))
     }
 }
@@ -134,7 +134,7 @@ fn body_error(rejection: axum::extract::rejection::BytesRejection) -> ApiError {
 /// where an object is expected, an unknown field, a timestamp in 1969 or a
 /// quantity of four billion never reach the platform.
 #[derive(Debug)]
-pub struct JsonBody<T> {
+pub(crate) struct JsonBody<T> {
     /// The parsed value.
     pub value: T,
     /// The body in canonical form (parsed, keys sorted, no whitespace):
@@ -267,7 +267,7 @@ where
 
 /// A query string whose refusal is a JSON 400.
 #[derive(Debug)]
-pub struct Query<T>(pub T);
+pub(crate) struct Query<T>(pub T);
 
 impl<T, S> FromRequestParts<S> for Query<T>
 where
@@ -286,7 +286,7 @@ where
 
 /// Raw bytes (a plugin upload).
 #[derive(Debug)]
-pub struct RawBody(pub Bytes);
+pub(crate) struct RawBody(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ApiError;

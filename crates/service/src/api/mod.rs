@@ -3,14 +3,14 @@
 //! errors to HTTP. The routes are listed as data in [`routes`], which the
 //! OpenAPI document at `/v1/openapi.json` is rendered from.
 //!
-//! One concept per file: [`error`] (JSON errors), [`extract`] (token and
+//! One concept per file: [`error`] (JSON errors), `extract` (token and
 //! body extractors), [`routes`] (the table and OpenAPI), `operator`,
 //! `brand`, `household` (handlers by role), `idempotency`.
 
 mod answers;
 mod brand;
 pub mod error;
-pub mod extract;
+pub(crate) mod extract;
 mod household;
 mod idempotency;
 mod operator;
@@ -99,12 +99,6 @@ impl AppState {
             .entry(format!("{who}\n{key}"))
             .or_default()
             .clone()
-    }
-
-    /// The number of keys with a lock held or awaited (tests check it
-    /// returns to zero).
-    pub fn key_locks(&self) -> usize {
-        self.locks.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
     fn release_key(&self, who: &str, key: &str, lock: &Arc<tokio::sync::Mutex<()>>) {

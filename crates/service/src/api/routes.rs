@@ -44,7 +44,7 @@ impl Access {
 
 /// The JSON Schema of a body type, as a reference into the OpenAPI
 /// document's components (its definitions are added to `generator`).
-pub type SchemaOf = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
+pub(crate) type SchemaOf = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
 
 /// What a route takes as its body.
 #[derive(Debug, Clone, Copy)]
@@ -78,7 +78,7 @@ fn schema<T: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator) ->
 
 /// The handler of a route, given the method it answers (the method is
 /// written once, in the table).
-pub type Handler = fn(MethodFilter) -> MethodRouter<Arc<AppState>>;
+pub(crate) type Handler = fn(MethodFilter) -> MethodRouter<Arc<AppState>>;
 
 /// One route: the router serves it with `handler`, the OpenAPI document
 /// describes it, the access check reads `access`.

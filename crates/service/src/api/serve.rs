@@ -36,7 +36,7 @@ use crate::platform::Platform;
 
 /// Raises this process's soft limit on open files to its hard limit (once),
 /// and returns the soft limit now in force.
-pub fn raise_descriptor_limit() -> u64 {
+pub(crate) fn raise_descriptor_limit() -> u64 {
     match rlimit::increase_nofile_limit(u64::MAX) {
         Ok(limit) => limit,
         Err(e) => {

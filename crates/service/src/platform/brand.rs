@@ -121,7 +121,7 @@ impl Platform {
 
     /// A brand's plugins and the live one's health; with `exact`, the
     /// exact call counts too (the operator's view).
-    pub async fn plugin_status(
+    pub(crate) async fn plugin_status(
         &self,
         brand: &str,
         exact: bool,
@@ -158,7 +158,7 @@ impl Platform {
 
     /// The audit of `brand`'s own changes (uploads, catalog changes,
     /// enabling, reports issued), oldest first.
-    pub async fn brand_audit(
+    pub(crate) async fn brand_audit(
         &self,
         brand: &str,
     ) -> Result<Vec<vitrine_store::audit::AuditEntry>, PlatformError> {

@@ -267,7 +267,7 @@ impl Platform {
 
     /// Same, with the decision's JSON as stored (the API answers with it,
     /// so a decision is serialised once).
-    pub async fn decide_with_json(
+    pub(crate) async fn decide_with_json(
         &self,
         id: &str,
         need: NeedRef,
@@ -463,7 +463,7 @@ impl Platform {
 
     /// Erases the household: its data, needs, decisions, orders, ledger and
     /// tokens. The audit log keeps its entries, which name it by pseudonym.
-    pub async fn erase(&self, id: &str, actor: &Principal) -> Result<(), PlatformError> {
+    pub(crate) async fn erase(&self, id: &str, actor: &Principal) -> Result<(), PlatformError> {
         let _writes = self.household_writes.lock().await;
         let household = self.household(id)?;
         let now = self.now();

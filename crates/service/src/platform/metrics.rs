@@ -116,7 +116,7 @@ impl Metrics {
     }
 
     /// Every counter of `name` whose labels include `pairs`, with its labels.
-    pub fn counters_matching(
+    pub(crate) fn counters_matching(
         &self,
         name: &'static str,
         pairs: &[(&'static str, &str)],

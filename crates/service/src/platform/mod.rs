@@ -138,7 +138,7 @@ impl PlatformError {
     }
 
     /// A conflict with the current state.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> PlatformError {
+    pub(crate) fn conflict(code: &'static str, message: impl Into<String>) -> PlatformError {
         PlatformError::Conflict {
             code,
             message: message.into(),
@@ -434,7 +434,7 @@ impl Platform {
     }
 
     /// Every household's id.
-    pub fn household_ids(&self) -> Vec<String> {
+    pub(crate) fn household_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = self
             .households
             .read()
@@ -467,7 +467,7 @@ impl Platform {
 
     /// Whether the needs cycle keeps running: stalled when it has not
     /// finished for three of its periods.
-    pub fn cycle_health(&self) -> CycleHealth {
+    pub(crate) fn cycle_health(&self) -> CycleHealth {
         let cycle = *self.cycle.lock().unwrap_or_else(|p| p.into_inner());
         let Some(period) = cycle.period else {
             return CycleHealth::Off;
@@ -492,7 +492,7 @@ impl Platform {
 }
 
 /// Whether `id` is a usable identifier: 1 to 64 of `a-z`, `0-9`, `-`, `_`.
-pub fn is_identifier(id: &str) -> bool {
+pub(crate) fn is_identifier(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id

@@ -187,7 +187,7 @@ impl Platform {
     }
 
     /// Makes `version` the brand's live plugin.
-    pub async fn enable_version(
+    pub(crate) async fn enable_version(
         &self,
         brand: &str,
         version: i64,
@@ -196,7 +196,7 @@ impl Platform {
     }
 
     /// Takes the brand out of auctions (its versions are kept).
-    pub async fn disable_plugin(&self, brand: &str) -> Result<(), PlatformError> {
+    pub(crate) async fn disable_plugin(&self, brand: &str) -> Result<(), PlatformError> {
         self.switch(brand, None, "plugin.disabled")
             .await
             .map(|_| ())

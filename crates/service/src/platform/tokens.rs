@@ -39,7 +39,7 @@ impl Platform {
 
     /// Replaces the caller's `token` with a new one for the same principal
     /// (shown once); the old one stops working at once.
-    pub async fn rotate_token(
+    pub(crate) async fn rotate_token(
         &self,
         caller: &Principal,
         token: &str,
