@@ -18,6 +18,7 @@
 //! tick (the epoch advanced within a tick of the start, and running code
 //! notices it at its next check), and measured exactly after it.
 
+use super::metering::Metered;
 use std::time::{Duration, Instant};
 
 use cpu_time::ThreadTime;
@@ -84,7 +85,7 @@ pub(crate) trait HasClock {
 
 /// Arms `store` to be interrupted at its clock's deadline (see the module
 /// documentation): the first callback comes at the next tick.
-pub(crate) fn arm<T: HasClock + 'static>(store: &mut wasmtime::Store<T>) {
+pub(crate) fn arm<T: HasClock + Metered + 'static>(store: &mut wasmtime::Store<T>) {
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(on_tick::<T>);
 }
@@ -92,7 +93,16 @@ pub(crate) fn arm<T: HasClock + 'static>(store: &mut wasmtime::Store<T>) {
 /// The epoch callback: starts the CPU clock at the first tick, interrupts
 /// the call once its deadline has passed, and otherwise sleeps until the
 /// tick that reaches it.
-fn on_tick<T: HasClock>(mut store: StoreContextMut<'_, T>) -> wasmtime::Result<UpdateDeadline> {
+fn on_tick<T: HasClock + Metered>(
+    mut store: StoreContextMut<'_, T>,
+) -> wasmtime::Result<UpdateDeadline> {
+    // wasmtime runs the call hooks around this callback as around a host
+    // call, so the meter (`runtime::metering`) counted it as a crossing. It
+    // is the platform's timekeeping, not work the plugin asked for, and
+    // whether a tick lands inside a call is chance: uncounted, a call's fuel
+    // stays the same from run to run.
+    let work = store.data_mut().host_work();
+    work.crossings = work.crossings.saturating_sub(1);
     let clock = store.data_mut().clock();
     let now = Instant::now();
     if clock.first_tick.is_none() {
