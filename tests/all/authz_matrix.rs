@@ -78,6 +78,31 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
     ("POST", "/v1/brands/{brand}/disable", OPERATOR_ONLY),
     ("POST", "/v1/brands/{brand}/rollback", OPERATOR_ONLY),
     ("GET", "/v1/brands/{brand}/orders", BRAND_A_ONLY),
+    (
+        "POST",
+        "/v1/brands/{brand}/orders/{order}/accept",
+        BRAND_A_ONLY,
+    ),
+    (
+        "POST",
+        "/v1/brands/{brand}/orders/{order}/refuse",
+        BRAND_A_ONLY,
+    ),
+    (
+        "POST",
+        "/v1/brands/{brand}/orders/{order}/ship",
+        BRAND_A_ONLY,
+    ),
+    (
+        "POST",
+        "/v1/brands/{brand}/orders/{order}/deliver",
+        BRAND_A_ONLY,
+    ),
+    (
+        "POST",
+        "/v1/brands/{brand}/orders/{order}/fail",
+        BRAND_A_ONLY,
+    ),
     ("GET", "/v1/brands/{brand}/audit", OPERATOR_OR_A),
     ("GET", "/v1/brands/{brand}/reports/{day}", BRAND_A_ONLY),
     ("GET", "/v1/tokens", ANY_TOKEN),
@@ -143,6 +168,12 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/v1/households/{household}/decisions/{decision}",
         HOUSEHOLD_X_ONLY,
     ),
+    ("GET", "/v1/households/{household}/inbox", HOUSEHOLD_X_ONLY),
+    (
+        "PUT",
+        "/v1/households/{household}/delivery",
+        HOUSEHOLD_X_ONLY,
+    ),
     ("GET", "/v1/households/{household}/orders", HOUSEHOLD_X_ONLY),
     (
         "POST",
@@ -181,7 +212,19 @@ async fn world(artifacts: &Path) -> World {
     let s = service_sharing(artifacts).await;
     let dairy = Sample::named("dairy").unwrap();
     let mut brand_tokens = Vec::new();
-    for id in ["brand-a", "brand-b"] {
+    // Brand B asks twice A's prices: A wins, so its orders are A's to act on.
+    let mut dearer: serde_json::Map<String, Value> =
+        serde_json::from_str(dairy.catalog_json).unwrap();
+    for (key, value) in dearer.iter_mut() {
+        if key.contains("price") {
+            *value = json!(value.as_u64().unwrap() * 2);
+        }
+    }
+    let dearer = serde_json::to_string(&dearer).unwrap();
+    for (id, catalog) in [
+        ("brand-a", dairy.catalog_json),
+        ("brand-b", dearer.as_str()),
+    ] {
         let created = s.platform.create_brand(id, id).await.unwrap();
         brand_tokens.push(created.token);
         for _version in 0..2 {
@@ -190,7 +233,7 @@ async fn world(artifacts: &Path) -> World {
                     id,
                     vitrine_service::platform::Upload {
                         wasm: dairy.wasm,
-                        catalog_json: Some(dairy.catalog_json),
+                        catalog_json: Some(catalog),
                         enable: true,
                     },
                 )
@@ -278,13 +321,34 @@ async fn world(artifacts: &Path) -> World {
     }
 }
 
+/// Puts X's placed order (brand A's) where `action` applies: final (past
+/// its cancel window), and accepted for shipping, delivering or failing.
+async fn fulfilment_ready(w: &World, action: &str) {
+    let s = &w.service;
+    s.clock
+        .set(vitrine_types::time::Timestamp::at(today().plus(2), 9));
+    s.platform.dispatch_due().await.unwrap();
+    if matches!(action, "ship" | "deliver" | "fail") {
+        s.platform
+            .fulfil(
+                "brand-a",
+                &w.placed_order,
+                vitrine_core::mandate::fulfilment::Fulfil::Accept,
+                &vitrine_store::tokens::Principal::Brand("brand-a".into()),
+            )
+            .await
+            .unwrap();
+    }
+}
+
 /// The concrete path and a body that succeeds for a permitted caller.
 fn request(w: &World, method: &str, template: &str) -> (String, Option<Body>) {
-    let order = if template.ends_with("/cancel") {
-        &w.placed_order
-    } else {
-        &w.asked_order
-    };
+    let order =
+        if template.ends_with("/cancel") || template.starts_with("/v1/brands/{brand}/orders/") {
+            &w.placed_order
+        } else {
+            &w.asked_order
+        };
     let day = today().date().to_string();
     let spare = w.next_spare.get();
     let brand_a_token = if template.contains("{token}") {
@@ -331,6 +395,17 @@ fn request(w: &World, method: &str, template: &str) -> (String, Option<Body>) {
         ("POST", "/v1/households/{household}/decisions") => {
             json_body(&milk_need("house-x", "need-new"))
         }
+        (
+            "POST",
+            "/v1/brands/{brand}/orders/{order}/refuse" | "/v1/brands/{brand}/orders/{order}/fail",
+        ) => json_body(&json!({"reason": "out_of_stock", "message": "none left"})),
+        ("POST", "/v1/brands/{brand}/orders/{order}/ship") => {
+            json_body(&json!({"carrier": "La Poste", "reference": "6A123"}))
+        }
+        ("POST", "/v1/brands/{brand}/orders/{order}/deliver") => json_body(&json!({})),
+        ("PUT", "/v1/households/{household}/delivery") => json_body(
+            &json!({"name": "Martin", "line": "3 rue Bossuet", "postal_code": "69006", "city": "Lyon"}),
+        ),
         _ => None,
     };
     (path, body)
@@ -397,6 +472,9 @@ async fn every_endpoint_answers_every_principal_as_the_matrix_says() {
         // ones that follow still find the world as it was set up; a fresh
         // world per route keeps routes from affecting one another.
         let w = world(artifacts.path()).await;
+        if let Some(action) = template.strip_prefix("/v1/brands/{brand}/orders/{order}/") {
+            fulfilment_ready(&w, action).await;
+        }
         let mut order: Vec<usize> = (0..6).collect();
         order.sort_by_key(|&i| row[i] == Y);
         for who in order {

@@ -436,7 +436,10 @@ async fn an_order_awaiting_approval_can_be_approved_then_cancelled_inside_the_wi
             .cancel(&household.id, &order.id, now.plus_hours(25)),
         Err(OrderError::TooLate { .. })
     ));
-    assert_eq!(engine.orders().dispatch_due(now.plus_hours(25)).len(), 1);
+    assert_eq!(
+        engine.orders().dispatch_due(now.plus_hours(25), 24).len(),
+        1
+    );
 
     // On a fresh engine (the brand is new again, so it asks): declined;
     // another household cannot touch it.
@@ -590,7 +593,12 @@ async fn a_desire_is_always_asked_even_under_a_generous_mandate() {
         .orders()
         .decline(&resident.household.id, &order.id, now)
         .unwrap();
-    assert!(engine.orders().dispatch_due(now.plus_hours(100)).is_empty());
+    assert!(
+        engine
+            .orders()
+            .dispatch_due(now.plus_hours(100), 24)
+            .is_empty()
+    );
     assert!(engine.reports().notices("chocolatier").is_empty());
 }
 

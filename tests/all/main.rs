@@ -10,6 +10,7 @@ mod authz_matrix;
 mod commit_failure;
 mod contract_refusals;
 mod decision;
+mod fulfilment;
 mod fuzz_corpus;
 mod hostile_plugins;
 mod isolation;

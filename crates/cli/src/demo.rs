@@ -139,7 +139,7 @@ fn tell(report: &DemoReport) {
                 .trim_start_matches("Decision: ")
         );
     }
-    println!("What each household spent (placed and dispatched orders):");
+    println!("What each household spent (orders placed, and on their way or delivered):");
     for (household, spent) in &report.spent {
         println!("    {household:<16} {} EUR", money(*spent));
     }

@@ -34,6 +34,11 @@ pub struct DecisionConfig {
     /// need. Default 48: two evenings to answer.
     #[serde(default = "default_ask_expiry_hours")]
     pub ask_expiry_hours: i64,
+    /// Hours a brand has to accept or refuse a final order before it counts
+    /// as refused and its need is decided again. Default 24
+    /// (`mandate::fulfilment::DEFAULT_ACCEPT_HOURS`).
+    #[serde(default = "default_accept_hours")]
+    pub accept_hours: i64,
     /// Brand reports.
     pub privacy: PrivacyConfig,
 }
@@ -45,6 +50,7 @@ impl Default for DecisionConfig {
             auction: AuctionConfig::default(),
             cancel_window_hours: 24,
             ask_expiry_hours: default_ask_expiry_hours(),
+            accept_hours: default_accept_hours(),
             privacy: PrivacyConfig::default(),
         }
     }
@@ -52,6 +58,10 @@ impl Default for DecisionConfig {
 
 fn default_ask_expiry_hours() -> i64 {
     48
+}
+
+fn default_accept_hours() -> i64 {
+    crate::mandate::fulfilment::DEFAULT_ACCEPT_HOURS
 }
 
 /// One decision, as stored and shown.
@@ -259,7 +269,7 @@ impl<B: Bidder> DecisionEngine<B> {
     /// tells each winning brand (for simulations without a store; the
     /// platform stores the change before telling).
     pub fn dispatch_due(&self, now: Timestamp) -> Vec<crate::mandate::Order> {
-        let dispatched = self.orders.dispatch_due(now);
+        let dispatched = self.orders.dispatch_due(now, self.config.accept_hours);
         for order in &dispatched {
             self.reports.notify_final(order, now.day());
         }
@@ -330,13 +340,15 @@ impl<B: Bidder> DecisionEngine<B> {
         let mandate = covering(&household.mandates, &need.category);
         // The household's blocked brands, and the covering mandate's, are
         // never called: they would lose anyway, and must not even see the
-        // request.
+        // request. Nor are brands that refused this need's order or failed
+        // to deliver it: the need goes to the next eligible offer.
         let blocked: BTreeSet<String> = household
             .preferences
             .blocked_brands
             .iter()
             .chain(mandate.iter().flat_map(|m| m.blocked_brands.iter()))
             .cloned()
+            .chain(self.orders.let_down(&household.id, &need.id))
             .collect();
         let quantity = crate::minimiser::bucket(need.quantity);
         let terms = AuctionTerms {
@@ -402,6 +414,7 @@ impl<B: Bidder> DecisionEngine<B> {
                 category: &need.category,
                 brand: winner.map(|w| w.brand.as_str()),
                 sku: winner.map_or("", |w| w.offer.sku.as_str()),
+                quantity: winner.map(|w| w.offer.quantity),
                 offer_price_minor: settlement.map_or(0, |s| s.offer_price_minor),
                 credits_minor: settlement.map_or(0, |s| s.credits_minor),
                 price_paid_minor: settlement.map_or(0, |s| s.price_paid_minor),

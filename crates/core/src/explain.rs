@@ -134,11 +134,34 @@ fn signed_money(minor: f64) -> String {
     format!("{sign}{}", money(abs))
 }
 
-fn quantity_text(q: Quantity) -> String {
+/// A quantity as a household says it: "2 loaves", "8 yogurts", "6.3 L",
+/// "750 g" (litres and kilograms from a thousand up; what a piece is
+/// called, by the category's last segment, where we know it).
+pub fn quantity_in_words(q: Quantity, category: &str) -> String {
+    fn metric(amount: u32, small: &str, large: &str) -> String {
+        if amount < 1000 {
+            return format!("{amount} {small}");
+        }
+        let whole = format!("{:.1}", f64::from(amount) / 1000.0);
+        format!("{} {large}", whole.trim_end_matches(".0"))
+    }
     match q.unit {
-        Unit::Piece => format!("{}", q.amount),
-        Unit::Gram => format!("{} g", q.amount),
-        Unit::Millilitre => format!("{} ml", q.amount),
+        Unit::Gram => metric(q.amount, "g", "kg"),
+        Unit::Millilitre => metric(q.amount, "ml", "L"),
+        Unit::Piece => {
+            const NAMES: &[(&str, &str, &str)] = &[
+                ("bread", "loaf", "loaves"),
+                ("yogurt", "yogurt", "yogurts"),
+                ("eggs", "egg", "eggs"),
+                ("chocolate", "bar", "bars"),
+            ];
+            let last = category.rsplit('/').next().unwrap_or(category);
+            let (one, many) = NAMES
+                .iter()
+                .find(|(segment, _, _)| *segment == last)
+                .map_or(("item", "items"), |(_, one, many)| (*one, *many));
+            format!("{} {}", q.amount, if q.amount == 1 { one } else { many })
+        }
     }
 }
 
@@ -179,8 +202,8 @@ pub fn explain(
         .collect();
 
     let mut text = format!(
-        "Need: {} × {} ({}), because {}.",
-        quantity_text(need.quantity),
+        "Need: {} of {} ({}), because {}.",
+        quantity_in_words(need.quantity, &need.category),
         need.category,
         need.kind.as_str(),
         need.reason.summary()
@@ -299,5 +322,43 @@ pub fn explain(
             rule: rule.clone(),
         },
         text,
+    }
+}
+
+#[cfg(test)]
+mod quantity_tests {
+    use super::*;
+
+    #[test]
+    fn quantities_are_said_in_the_households_words() {
+        let q = |amount, unit| Quantity { amount, unit };
+        assert_eq!(
+            quantity_in_words(q(2, Unit::Piece), "food/bakery/bread"),
+            "2 loaves"
+        );
+        assert_eq!(
+            quantity_in_words(q(1, Unit::Piece), "food/bakery/bread"),
+            "1 loaf"
+        );
+        assert_eq!(
+            quantity_in_words(q(8, Unit::Piece), "food/dairy/yogurt"),
+            "8 yogurts"
+        );
+        assert_eq!(
+            quantity_in_words(q(6300, Unit::Millilitre), "food/dairy/milk"),
+            "6.3 L"
+        );
+        assert_eq!(
+            quantity_in_words(q(4000, Unit::Millilitre), "food/dairy/milk"),
+            "4 L"
+        );
+        assert_eq!(
+            quantity_in_words(q(750, Unit::Gram), "food/produce"),
+            "750 g"
+        );
+        assert_eq!(
+            quantity_in_words(q(3, Unit::Piece), "school/supplies"),
+            "3 items"
+        );
     }
 }

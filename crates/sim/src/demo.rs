@@ -6,9 +6,10 @@
 //! (`scenario`). Every evening at 21:00 the needs engine runs for each; every
 //! need goes to the decision engine; the households answer what they are
 //! asked the next morning (the family and the student approve, the couple
-//! approves a treat on Tuesdays and declines it otherwise); orders are
-//! dispatched when their cancel window closes and refill the fridge on their
-//! delivery day. Deterministic for a given seed.
+//! approves a treat on Tuesdays and declines it otherwise); orders become
+//! final when their cancel window closes, the winning brand accepts them
+//! and delivers them on their delivery day, and the delivery refills the
+//! fridge. Deterministic for a given seed.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,7 @@ use crate::samples::SAMPLES;
 use crate::scenario::{Resident, demo_households, demo_start};
 use vitrine_core::decision::{Decision, DecisionConfig};
 use vitrine_core::explain::Explanation;
+use vitrine_core::mandate::fulfilment::Fulfil;
 use vitrine_core::mandate::{MandateDecision, OrderStatus};
 use vitrine_core::reports::BrandReport;
 use vitrine_service::platform::household::OrderAction;
@@ -106,7 +108,7 @@ pub struct DemoReport {
     pub decisions: Vec<DemoDecision>,
     /// Every brand's view.
     pub brands: Vec<DemoBrand>,
-    /// Spent per household, minor units (placed and dispatched orders).
+    /// Spent per household, minor units (orders that spend: placed, final, accepted, shipped, delivered).
     pub spent: BTreeMap<String, u64>,
 }
 
@@ -236,15 +238,28 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
             }
         }
         platform.dispatch_due().await?;
-        // Deliveries of the day.
-        for resident in &mut residents {
+        // The brands' backends: each accepts its final orders, and delivers
+        // them on their delivery day (or, if approved late, the day they
+        // become final). A delivery raises the household's stock on the
+        // platform; the household's own model of its fridge gets it too.
+        clock.set(Timestamp::at(day, 10));
+        for (h, resident) in residents.iter_mut().enumerate() {
             for order in platform.orders(&resident.household.id.0).await? {
-                // Dispatch waits for the cancel window, so an order arrives on
-                // its delivery day or, if approved late, the day it is sent.
-                if order.status == OrderStatus::Dispatched
+                let as_brand = Principal::Brand(order.brand.clone());
+                let mut status = order.status;
+                if status == OrderStatus::Final {
+                    status = platform
+                        .fulfil(&order.brand, &order.id, Fulfil::Accept, &as_brand)
+                        .await?
+                        .status;
+                }
+                if status == OrderStatus::Accepted
                     && order.delivery_day <= day
                     && let Some(p) = pending.remove(&order.id)
                 {
+                    platform
+                        .fulfil(&order.brand, &order.id, Fulfil::Deliver(None), &as_brand)
+                        .await?;
                     resident.deliver(
                         &p.category,
                         p.quantity.amount,
@@ -253,6 +268,8 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
                         &p.brand,
                         Timestamp::at(day, 10),
                     );
+                    // The platform recorded this purchase at the delivery.
+                    synced[h].2 = resident.household.purchases.len();
                 }
             }
         }

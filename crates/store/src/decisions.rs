@@ -50,8 +50,9 @@ impl Tx {
         .bind(serde_json::to_string(order)?)
         .execute(&mut *self.tx)
         .await?;
-        if order.status == vitrine_core::mandate::OrderStatus::Expired {
-            // An expired ask frees its need: it can be decided again.
+        if !order.status.holds_need() {
+            // An expired ask, a refusal or a failed delivery frees its need:
+            // it can be decided again.
             sqlx::query("UPDATE needs SET open = 1 WHERE household = ? AND id = ?")
                 .bind(&order.household.0)
                 .bind(&order.need_id)
@@ -220,6 +221,21 @@ impl Store {
         parse(rows)
     }
 
+    /// The household of `brand`'s order `order_id`, if the brand has one by
+    /// that id.
+    pub async fn brand_order_household(
+        &self,
+        brand: &str,
+        order_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT household FROM orders WHERE brand = ? AND id = ?")
+            .bind(brand)
+            .bind(order_id)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
     /// Orders won by `brand`, oldest first.
     pub async fn brand_orders(&self, brand: &str) -> Result<Vec<Order>, StoreError> {
         let rows = sqlx::query("SELECT data FROM orders WHERE brand = ? ORDER BY rowid")
@@ -249,14 +265,15 @@ impl Store {
             .collect())
     }
 
-    /// Orders whose ledger sum differs from their spending (placed or
-    /// dispatched: the price paid; otherwise 0). Empty when consistent.
+    /// Orders whose ledger sum differs from their spending (placed, final,
+    /// accepted, shipped or delivered: the price paid; otherwise 0). Empty
+    /// when consistent.
     pub async fn ledger_mismatches(&self) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(
             "SELECT o.id FROM orders o LEFT JOIN ledger l ON l.order_id = o.id \
              GROUP BY o.id \
              HAVING COALESCE(SUM(l.amount), 0) != \
-               CASE WHEN o.status IN ('placed', 'dispatched') THEN o.price_paid ELSE 0 END",
+               CASE WHEN o.status IN ('placed', 'final', 'accepted', 'shipped', 'delivered') THEN o.price_paid ELSE 0 END",
         )
         .fetch_all(self.reader())
         .await?;

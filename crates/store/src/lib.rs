@@ -39,6 +39,11 @@ use sqlx::{Row, Sqlite, SqlitePool};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "trust", include_str!("../migrations/0002_trust.sql")),
+    (
+        3,
+        "fulfilment",
+        include_str!("../migrations/0003_fulfilment.sql"),
+    ),
 ];
 
 /// Why the store failed.

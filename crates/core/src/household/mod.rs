@@ -4,6 +4,7 @@
 
 mod calendar;
 mod consent;
+mod delivery;
 mod events;
 mod preferences;
 mod signals;
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use calendar::{Calendar, Child, SchoolLevel, SchoolYearStart};
 pub use consent::{Consents, DataField};
+pub use delivery::DeliveryAddress;
 pub use events::{ConsumptionEvent, InventorySnapshot, Purchase};
 pub use preferences::{Preferences, ServiceValues};
 pub use signals::{ContextSignal, SignalKind};
@@ -89,6 +91,10 @@ pub struct Household {
     #[serde(default)]
     #[schemars(length(max = 32))]
     pub mandates: Vec<Mandate>,
+    /// Where orders are delivered. Released to an order's brand only once
+    /// the order is final, and only these fields; never sent to a plugin.
+    #[serde(default)]
+    pub delivery: Option<DeliveryAddress>,
 }
 
 /// Days of events, readings and purchases a household keeps: older ones
@@ -136,6 +142,7 @@ impl Household {
             preferences: Preferences::default(),
             consents: Consents::default(),
             mandates: Vec::new(),
+            delivery: None,
         }
     }
 
@@ -278,6 +285,9 @@ impl Household {
                 "location",
                 "a two-letter country and a postal code of at most 16 characters",
             ));
+        }
+        if let Some(delivery) = &self.delivery {
+            delivery.validate()?;
         }
         Household::check_events(
             &self.events,

@@ -1,6 +1,7 @@
 //! Standing consent: mandates (what may be bought automatically), the budget
 //! ledger and the orders, with approve, decline and cancel.
 
+pub mod fulfilment;
 mod orders;
 mod period;
 mod rules;

@@ -3,11 +3,13 @@
 //! are one step: concurrent decisions for one household can never overspend.
 //!
 //! Life of an order: `placed` (automatically, or after the household's
-//! approval) → `dispatched` once its cancel window has passed; or
-//! `awaiting_approval` → `placed` / `declined` / `expired` (nobody answered
-//! within the ask's lifetime); a placed order can be `cancelled` inside its
-//! window. Each need gets at most one live order; an expired ask frees its
-//! need, which can be decided again.
+//! approval) → `final` once its cancel window has passed, when the brand is
+//! told; then the brand drives it (`fulfilment`): `accepted` → `shipped` →
+//! `delivered`, or `refused` / `failed`. An ask is `awaiting_approval` →
+//! `placed` / `declined` / `expired` (nobody answered within the ask's
+//! lifetime); a placed order can be `cancelled` inside its window. Each need
+//! gets at most one live order; an expired ask, a refusal and a failed
+//! delivery free the need, which is decided again.
 //!
 //! Every spending order counts against the budgets of every mandate that
 //! covers its category, whether it was placed automatically or approved by
@@ -18,11 +20,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
+use super::fulfilment::{OrderStep, Refusal, Shipment};
 use super::period::Period;
 use super::rules::{Mandate, MandateContext, MandateDecision, MandateRule, evaluate};
 use crate::household::HouseholdId;
-use vitrine_types::NeedKind;
 use vitrine_types::time::{Day, Timestamp};
+use vitrine_types::{NeedKind, Quantity};
 
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -32,8 +35,22 @@ pub enum OrderStatus {
     AwaitingApproval,
     /// Placed; can be cancelled until its window closes.
     Placed,
-    /// On its way; can no longer be cancelled.
-    Dispatched,
+    /// Its cancel window is over: the brand is told and must accept or
+    /// refuse it by its `accept_by`. (Stored as `dispatched` before
+    /// fulfilment was tracked; read as `final`.)
+    #[serde(alias = "dispatched")]
+    Final,
+    /// The brand accepted it.
+    Accepted,
+    /// The brand refused it (or did not answer in time); its need is decided
+    /// again without that brand.
+    Refused,
+    /// Handed to a carrier.
+    Shipped,
+    /// Delivered: the household's stock was raised by what arrived.
+    Delivered,
+    /// The delivery failed; its need is decided again.
+    Failed,
     /// Declined by the household.
     Declined,
     /// Cancelled by the household inside the window.
@@ -43,9 +60,30 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
-    /// Whether the order spends budget (placed or dispatched).
+    /// Whether the order spends budget: placed, and every step after it
+    /// but a refusal or a failure.
     pub fn spends(self) -> bool {
-        matches!(self, OrderStatus::Placed | OrderStatus::Dispatched)
+        matches!(
+            self,
+            OrderStatus::Placed
+                | OrderStatus::Final
+                | OrderStatus::Accepted
+                | OrderStatus::Shipped
+                | OrderStatus::Delivered
+        )
+    }
+
+    /// Whether the order is on its way to the household: asked, placed,
+    /// final, accepted or shipped (its category's stock is coming).
+    pub fn in_flight(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::AwaitingApproval
+                | OrderStatus::Placed
+                | OrderStatus::Final
+                | OrderStatus::Accepted
+                | OrderStatus::Shipped
+        )
     }
 
     /// The name used in JSON, the store and error messages.
@@ -53,16 +91,25 @@ impl OrderStatus {
         match self {
             OrderStatus::AwaitingApproval => "awaiting_approval",
             OrderStatus::Placed => "placed",
-            OrderStatus::Dispatched => "dispatched",
+            OrderStatus::Final => "final",
+            OrderStatus::Accepted => "accepted",
+            OrderStatus::Refused => "refused",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Failed => "failed",
             OrderStatus::Declined => "declined",
             OrderStatus::Cancelled => "cancelled",
             OrderStatus::Expired => "expired",
         }
     }
 
-    /// Whether the order still holds its need (every status but expired).
-    pub(crate) fn holds_need(self) -> bool {
-        self != OrderStatus::Expired
+    /// Whether the order still holds its need: every status but an expired
+    /// ask, a refusal and a failed delivery.
+    pub fn holds_need(self) -> bool {
+        !matches!(
+            self,
+            OrderStatus::Expired | OrderStatus::Refused | OrderStatus::Failed
+        )
     }
 }
 
@@ -89,6 +136,10 @@ pub struct Order {
     pub brand: String,
     /// The brand's SKU.
     pub sku: String,
+    /// How much was ordered (the offer's quantity; absent on orders stored
+    /// before it was kept).
+    #[serde(default)]
+    pub quantity: Option<Quantity>,
     /// The price the brand offered, before its money claims.
     pub offer_price_minor: u64,
     /// The brand's money claims (credits, deposits, loyalty), settled:
@@ -114,6 +165,26 @@ pub struct Order {
     pub ask_expires_at: Option<Timestamp>,
     /// The day it is expected to arrive.
     pub delivery_day: Day,
+    /// Once final: the brand must accept or refuse it by this instant, or it
+    /// counts as refused.
+    #[serde(default)]
+    pub accept_by: Option<Timestamp>,
+    /// Every step of its life after creation, oldest first.
+    #[serde(default)]
+    pub history: Vec<OrderStep>,
+    /// Why the brand refused it or the delivery failed.
+    #[serde(default)]
+    pub refusal: Option<Refusal>,
+    /// The carrier and reference, once shipped.
+    #[serde(default)]
+    pub shipment: Option<Shipment>,
+    /// What arrived, once delivered.
+    #[serde(default)]
+    pub delivered: Option<Quantity>,
+    /// The household's fields released to the brand when the order became
+    /// final (`delivery.name`, …), so that it can deliver; nothing before.
+    #[serde(default)]
+    pub released: Vec<String>,
 }
 
 /// What to order, from the decision.
@@ -129,6 +200,8 @@ pub struct OrderRequest<'a> {
     pub brand: Option<&'a str>,
     /// The winning SKU.
     pub sku: &'a str,
+    /// The winning offer's quantity.
+    pub quantity: Option<Quantity>,
     /// The offered price.
     pub offer_price_minor: u64,
     /// The winner's settled money claims.
@@ -198,7 +271,7 @@ pub enum OrderError {
     },
 }
 
-/// Days a settled order (dispatched and delivered, declined or cancelled)
+/// Days a settled order (delivered, refused, failed, declined or cancelled)
 /// stays in the in-memory book after it was created. The longest mandate
 /// period is a calendar month, so no rule looks further back than 31 days;
 /// after twice that the order only lives in the store, which the API reads.
@@ -283,9 +356,17 @@ impl Book {
     fn prune(&mut self, today: Day) {
         let oldest_kept = today.plus(-SETTLED_ORDERS_KEPT_DAYS);
         let settled = |o: &Order| match o.status {
-            OrderStatus::Dispatched => o.delivery_day < today,
-            OrderStatus::Declined | OrderStatus::Cancelled | OrderStatus::Expired => true,
-            OrderStatus::AwaitingApproval | OrderStatus::Placed => false,
+            OrderStatus::Delivered
+            | OrderStatus::Refused
+            | OrderStatus::Failed
+            | OrderStatus::Declined
+            | OrderStatus::Cancelled
+            | OrderStatus::Expired => true,
+            OrderStatus::AwaitingApproval
+            | OrderStatus::Placed
+            | OrderStatus::Final
+            | OrderStatus::Accepted
+            | OrderStatus::Shipped => false,
         };
         let before = self.orders.len();
         let mut leaving = Vec::new();
@@ -392,6 +473,7 @@ impl OrderBook {
             category: request.category.to_owned(),
             brand: request.brand.unwrap_or_default().to_owned(),
             sku: request.sku.to_owned(),
+            quantity: request.quantity,
             offer_price_minor: request.offer_price_minor,
             credits_minor: request.credits_minor,
             price_paid_minor: request.price_paid_minor,
@@ -403,6 +485,16 @@ impl OrderBook {
             ask_expires_at: (status == OrderStatus::AwaitingApproval)
                 .then(|| now.plus_hours(self.ask_expiry_hours)),
             delivery_day: today.plus(i32::from(request.delivery_days)),
+            accept_by: None,
+            history: vec![OrderStep {
+                status,
+                at: now,
+                by: "platform".into(),
+            }],
+            refusal: None,
+            shipment: None,
+            delivered: None,
+            released: Vec::new(),
         };
         book.push(order.clone(), today);
         Ok(Placement {
@@ -475,6 +567,7 @@ impl OrderBook {
             o.status = OrderStatus::Placed;
             o.approved_by_household = true;
             o.cancel_until = now.plus_hours(window);
+            o.history.push(OrderStep::household(o.status, now));
             Ok(())
         })
     }
@@ -490,6 +583,7 @@ impl OrderBook {
             expect_status(o, OrderStatus::AwaitingApproval, "decline")?;
             expect_unexpired(o, now)?;
             o.status = OrderStatus::Declined;
+            o.history.push(OrderStep::household(o.status, now));
             Ok(())
         })
     }
@@ -505,6 +599,7 @@ impl OrderBook {
                     && order.ask_expires_at.is_some_and(|at| now >= at)
                 {
                     order.status = OrderStatus::Expired;
+                    order.history.push(OrderStep::platform(order.status, now));
                     expired.push(order.clone());
                 }
             }
@@ -552,18 +647,22 @@ impl OrderBook {
                 });
             }
             o.status = OrderStatus::Cancelled;
+            o.history.push(OrderStep::household(o.status, now));
             Ok(())
         })
     }
 
-    /// Dispatches every placed order whose cancel window has closed.
-    pub fn dispatch_due(&self, now: Timestamp) -> Vec<Order> {
+    /// Makes final every placed order whose cancel window has closed: its
+    /// brand must accept or refuse it within `accept_hours`.
+    pub fn dispatch_due(&self, now: Timestamp, accept_hours: i64) -> Vec<Order> {
         let books: Vec<_> = lock(&self.books).values().cloned().collect();
         let mut dispatched = Vec::new();
         for book in books {
             for order in lock(&book).orders.iter_mut() {
                 if order.status == OrderStatus::Placed && now >= order.cancel_until {
-                    order.status = OrderStatus::Dispatched;
+                    order.status = OrderStatus::Final;
+                    order.accept_by = Some(now.plus_hours(accept_hours));
+                    order.history.push(OrderStep::platform(order.status, now));
                     dispatched.push(order.clone());
                 }
             }
@@ -571,18 +670,68 @@ impl OrderBook {
         dispatched
     }
 
-    /// Categories with an order in flight on `today`: awaiting approval,
-    /// placed, or dispatched and not yet delivered.
-    pub fn in_flight_categories(&self, household: &HouseholdId, today: Day) -> Vec<String> {
+    /// Final orders whose brand did not answer by their `accept_by`, as
+    /// they are once refused for it (the book is unchanged: the caller
+    /// stores them, then [`OrderBook::replace`]s them).
+    pub fn unanswered_due(&self, now: Timestamp) -> Vec<Order> {
+        let books: Vec<_> = lock(&self.books).values().cloned().collect();
+        let mut due = Vec::new();
+        for book in books {
+            for order in lock(&book).orders.iter() {
+                if order.status == OrderStatus::Final && order.accept_by.is_some_and(|at| now >= at)
+                {
+                    due.push(super::fulfilment::unanswered(order, now));
+                }
+            }
+        }
+        due
+    }
+
+    /// Brands whose order for `need_id` they refused or failed to deliver:
+    /// the need is decided again without them.
+    pub fn let_down(&self, household: &HouseholdId, need_id: &str) -> Vec<String> {
         let book = self.book(household);
         let book = lock(&book);
         book.orders
             .iter()
-            .filter(|o| match o.status {
-                OrderStatus::AwaitingApproval | OrderStatus::Placed => true,
-                OrderStatus::Dispatched => o.delivery_day > today,
-                OrderStatus::Declined | OrderStatus::Cancelled | OrderStatus::Expired => false,
+            .filter(|o| {
+                o.need_id == need_id
+                    && matches!(o.status, OrderStatus::Refused | OrderStatus::Failed)
             })
+            .map(|o| o.brand.clone())
+            .collect()
+    }
+
+    /// The order `order_id` of `household`, as the book has it.
+    pub fn order(&self, household: &HouseholdId, order_id: &str) -> Option<Order> {
+        let book = self.book(household);
+        let book = lock(&book);
+        book.orders.iter().find(|o| o.id == order_id).cloned()
+    }
+
+    /// Puts `order` in the book in place of the order with its id (a
+    /// change the store has committed). Returns false when the book does not
+    /// hold it.
+    pub fn replace(&self, order: Order) -> bool {
+        let book = self.book(&order.household);
+        let mut book = lock(&book);
+        match book.orders.iter().position(|o| o.id == order.id) {
+            Some(index) => {
+                book.orders[index] = order;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Categories with an order in flight: asked, placed, final, accepted
+    /// or shipped (delivered stock is counted as a purchase instead).
+    pub fn in_flight_categories(&self, household: &HouseholdId, _today: Day) -> Vec<String> {
+        let book = self.book(household);
+        let book = lock(&book);
+        book.orders
+            .iter()
+            .filter(|o| o.status.in_flight())
             .map(|o| o.category.clone())
             .collect()
     }
@@ -612,6 +761,24 @@ impl OrderBook {
         day: Day,
     ) -> u64 {
         lock(&self.book(household)).spent(mandate, period, day)
+    }
+}
+
+impl OrderStep {
+    fn household(status: OrderStatus, at: Timestamp) -> OrderStep {
+        OrderStep {
+            status,
+            at,
+            by: "household".into(),
+        }
+    }
+
+    fn platform(status: OrderStatus, at: Timestamp) -> OrderStep {
+        OrderStep {
+            status,
+            at,
+            by: "platform".into(),
+        }
     }
 }
 
@@ -647,6 +814,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mandate::fulfilment::{Fulfil, step};
     use crate::mandate::rules::Budget;
 
     fn request<'a>(need: &'a str, price: u64) -> OrderRequest<'a> {
@@ -656,6 +824,7 @@ mod tests {
             category: "food/dairy/yogurt",
             brand: Some("dairy"),
             sku: "YOG",
+            quantity: None,
             offer_price_minor: price,
             credits_minor: 0,
             price_paid_minor: price,
@@ -686,12 +855,17 @@ mod tests {
         generous.budgets[0].limit_minor = u64::MAX / 4;
         generous.new_brand_asks = true;
         // Bought once from dairy long ago (approved, as a new brand asks),
-        // dispatched and delivered.
+        // final, accepted and delivered.
         let first = book
             .place(&h, &[generous.clone()], &[], &request("n0", 100), NOW)
             .unwrap();
         book.approve(&h, &first.order.unwrap().id, NOW).unwrap();
-        assert_eq!(book.dispatch_due(NOW.plus_hours(25)).len(), 1);
+        let dispatched = book.dispatch_due(NOW.plus_hours(25), 24);
+        assert_eq!(dispatched.len(), 1);
+        let later = NOW.plus_hours(26);
+        let accepted = step(&dispatched[0], "dairy", &Fulfil::Accept, later).unwrap();
+        let delivered = step(&accepted, "dairy", &Fulfil::Deliver(None), later).unwrap();
+        assert!(book.replace(delivered));
         // A cancelled order and one still waiting, as old.
         let cancelled = book
             .place(
@@ -798,8 +972,9 @@ mod tests {
             .place(&h, &[strict], &[], &request("n2", 300), NOW)
             .unwrap();
         assert_eq!(next.decision, MandateDecision::Ordered);
-        assert_eq!(book.dispatch_due(NOW.plus_hours(30)).len(), 2);
-        assert!(book.in_flight_categories(&h, NOW.day().plus(5)).is_empty());
+        assert_eq!(book.dispatch_due(NOW.plus_hours(30), 24).len(), 2);
+        // Final orders stay in flight until their brand delivers them.
+        assert!(!book.in_flight_categories(&h, NOW.day().plus(5)).is_empty());
     }
 
     #[test]

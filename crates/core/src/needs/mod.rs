@@ -13,6 +13,7 @@ pub(crate) mod forecast;
 mod need;
 pub mod replenishment;
 pub mod seasonal;
+pub mod shelf_life;
 pub mod synthetic;
 
 use std::collections::BTreeSet;

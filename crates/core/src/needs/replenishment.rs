@@ -166,9 +166,11 @@ pub fn evaluate(
         RateMethod::ExponentialSmoothing => days_to_empty.ceil() as i32,
         RateMethod::Tsb => median_days_to_empty(stock_now, rate.tsb_probability, rate.tsb_size),
     });
-    let amount = (rate.per_day * f64::from(config.horizon_days))
-        .ceil()
-        .max(1.0) as u32;
+    // An order covers the horizon, but never more days than what it buys
+    // keeps (`shelf_life`).
+    let horizon_days = super::shelf_life::shelf_life_days(category)
+        .map_or(config.horizon_days, |days| days.min(config.horizon_days));
+    let amount = (rate.per_day * f64::from(horizon_days)).ceil().max(1.0) as u32;
     Ok(Need {
         id: need_id(
             &household.id,
@@ -195,7 +197,7 @@ pub fn evaluate(
             stockout_day,
             lead_time_days: config.lead_time_days,
             safety_days: config.safety_days,
-            horizon_days: config.horizon_days,
+            horizon_days,
             history_days: rate.history_days,
         },
     })
@@ -277,6 +279,43 @@ mod tests {
 
     fn at_end_of(day: i32) -> Timestamp {
         Timestamp::at(Day(day), 21)
+    }
+
+    #[test]
+    fn bread_is_ordered_for_its_shelf_life_not_for_a_week() {
+        // A student eating about 0.68 loaves a day (two loaves every three
+        // days), one left.
+        let bread = "food/bakery/bread";
+        let mut h = Household::new("h", "EUR");
+        for d in 0..30 {
+            if d % 3 != 2 {
+                h.events.push(ConsumptionEvent {
+                    category: bread.into(),
+                    amount: 1,
+                    unit: Unit::Piece,
+                    at: Timestamp::at(Day(d), 8),
+                });
+            }
+        }
+        h.inventory.push(InventorySnapshot {
+            category: bread.into(),
+            amount: 1,
+            unit: Unit::Piece,
+            at: Timestamp::at(Day(29), 20),
+        });
+        let need = evaluate(
+            &h,
+            bread,
+            &ReplenishmentConfig::default(),
+            at_end_of(29),
+            false,
+        )
+        .unwrap();
+        assert!(need.quantity.amount <= 3, "{:?}", need.quantity);
+        let NeedReason::Replenishment { horizon_days, .. } = need.reason else {
+            panic!("{:?}", need.reason)
+        };
+        assert_eq!(horizon_days, 3);
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub struct WinNotice {
     pub sku: String,
     /// The price paid.
     pub price_paid_minor: u64,
-    /// Always `dispatched`: final.
+    /// Always `final`.
     pub status: OrderStatus,
     /// The day.
     pub day: Day,
@@ -218,7 +218,7 @@ impl BrandReports {
     /// and past its cancel window): the only orders a brand ever learns of.
     /// Asks, declines, cancellations and expired asks are never notified.
     pub fn notify_final(&self, order: &Order, day: Day) {
-        if order.status != OrderStatus::Dispatched {
+        if order.status != OrderStatus::Final {
             return;
         }
         let notice = WinNotice {
@@ -276,6 +276,13 @@ mod tests {
             cancel_until: Timestamp::at(day, 9),
             ask_expires_at: None,
             delivery_day: day.plus(1),
+            quantity: None,
+            accept_by: None,
+            history: Vec::new(),
+            refusal: None,
+            shipment: None,
+            delivered: None,
+            released: Vec::new(),
         }
     }
 
@@ -283,7 +290,7 @@ mod tests {
     fn only_the_most_recent_win_notices_are_kept_per_brand() {
         let reports = BrandReports::new(Pseudonymiser::new([1; 32]), PrivacyConfig::default());
         for n in 0..NOTICES_KEPT_PER_BRAND + 5 {
-            reports.notify_final(&order(n, OrderStatus::Dispatched), Day(101));
+            reports.notify_final(&order(n, OrderStatus::Final), Day(101));
         }
         let notices = reports.notices("dairy");
         assert_eq!(notices.len(), NOTICES_KEPT_PER_BRAND);

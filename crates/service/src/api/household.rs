@@ -169,6 +169,23 @@ pub(super) async fn set_consents(
     ok(&h.consents)
 }
 
+pub(super) async fn set_delivery(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path(id): Path<String>,
+    body: JsonBody<Option<vitrine_core::household::DeliveryAddress>>,
+) -> Reply {
+    auth.household(&id)?;
+    let h = s
+        .platform
+        .update_household(&id, &auth.0, "household.delivery_set", |h| {
+            h.delivery = body.value;
+            Ok(())
+        })
+        .await?;
+    ok(&h.delivery)
+}
+
 pub(super) async fn set_mandates(
     State(s): State<Arc<AppState>>,
     auth: Auth,
@@ -270,6 +287,15 @@ pub(super) async fn decide(
         },
     )
     .await
+}
+
+pub(super) async fn inbox(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Reply {
+    auth.household(&id)?;
+    ok(s.platform.inbox(&id).await?)
 }
 
 pub(super) async fn orders(

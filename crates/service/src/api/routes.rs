@@ -223,6 +223,28 @@ pub const ROUTES: &[Route] = {
             "Orders the brand won that are final (past their cancel window), households by pseudonym.",
             |m| on(m, brand::orders))
             .returns("Final orders.", schema::<Vec<p::BrandOrder>>),
+        route("POST", "/v1/brands/{brand}/orders/{order}/accept", OwnBrand,
+            "Accept a final order: the brand will deliver it.", |m| on(m, brand::accept))
+            .returns("The order, accepted.", schema::<vitrine_core::mandate::Order>),
+        route("POST", "/v1/brands/{brand}/orders/{order}/refuse", OwnBrand,
+            "Refuse a final order, with the reason; its need goes to the next eligible offer.",
+            |m| on(m, brand::refuse))
+            .takes(Json("{\"reason\": \"out_of_stock\"|\"cannot_deliver_in_window\"|\"cannot_deliver_to_area\"|\"other\", \"message\"?: string}", schema::<brand::Refusal>))
+            .returns("The order, refused.", schema::<vitrine_core::mandate::Order>),
+        route("POST", "/v1/brands/{brand}/orders/{order}/ship", OwnBrand,
+            "Hand an accepted order to a carrier.", |m| on(m, brand::ship))
+            .takes(Json("{\"carrier\": string, \"reference\": string}", schema::<vitrine_core::mandate::fulfilment::Shipment>))
+            .returns("The order, shipped.", schema::<vitrine_core::mandate::Order>),
+        route("POST", "/v1/brands/{brand}/orders/{order}/deliver", OwnBrand,
+            "Mark an accepted or shipped order delivered (`amount`: what arrived, at most what was ordered); the household's stock is raised.",
+            |m| on(m, brand::deliver))
+            .takes(Json("{\"amount\"?: int}", schema::<brand::Delivery>))
+            .returns("The order, delivered.", schema::<vitrine_core::mandate::Order>),
+        route("POST", "/v1/brands/{brand}/orders/{order}/fail", OwnBrand,
+            "Mark an accepted or shipped order's delivery failed; its need is decided again.",
+            |m| on(m, brand::fail))
+            .takes(Json("{\"reason\": string, \"message\"?: string}", schema::<brand::Refusal>))
+            .returns("The order, failed.", schema::<vitrine_core::mandate::Order>),
         route("GET", "/v1/brands/{brand}/audit", OperatorOrOwnBrand,
             "The audit of the brand's own changes (uploads, catalog changes, reports issued).",
             |m| on(m, brand::audit))
@@ -299,6 +321,11 @@ pub const ROUTES: &[Route] = {
             |m| on(m, hh::set_mandates))
             .takes(Json("[Mandate]", schema::<Vec<Mandate>>))
             .returns("The mandates now stored.", schema::<Vec<Mandate>>),
+        route("PUT", "/v1/households/{household}/delivery", OwnHousehold,
+            "Replace where orders are delivered (`null` removes it); released to a brand only once its order is final.",
+            |m| on(m, hh::set_delivery))
+            .takes(Json("DeliveryAddress or null", schema::<Option<h::DeliveryAddress>>))
+            .returns("The delivery address now stored.", schema::<Option<h::DeliveryAddress>>),
         route("GET", "/v1/households/{household}/needs", OwnHousehold, "Needs raised, with reasons and decisions.",
             |m| on(m, hh::needs))
             .returns("Needs, newest first.", schema::<Vec<p::NeedView>>),
@@ -317,6 +344,10 @@ pub const ROUTES: &[Route] = {
         route("GET", "/v1/households/{household}/decisions/{decision}", OwnHousehold,
             "One decision with its explanation.", |m| on(m, hh::decision))
             .returns("The decision.", schema::<vitrine_core::decision::Decision>),
+        route("GET", "/v1/households/{household}/inbox", OwnHousehold,
+            "What needs the household's attention: asks waiting (with their expiry), refusals, failed deliveries, expired asks.",
+            |m| on(m, hh::inbox))
+            .returns("Inbox items, newest first.", schema::<Vec<p::inbox::InboxItem>>),
         route("GET", "/v1/households/{household}/orders", OwnHousehold, "Orders.", |m| on(m, hh::orders))
             .returns("Orders.", schema::<Vec<vitrine_core::mandate::Order>>),
         route("POST", "/v1/households/{household}/orders/{order}/approve", OwnHousehold,

@@ -94,6 +94,20 @@ pub struct BrandOrder {
     pub status: OrderStatus,
     /// The delivery day.
     pub delivery_day: Day,
+    /// How much was ordered.
+    pub quantity: Option<vitrine_types::Quantity>,
+    /// The brand must accept or refuse it by this instant.
+    pub accept_by: Option<vitrine_types::time::Timestamp>,
+    /// Its steps since it became final.
+    pub history: Vec<vitrine_core::mandate::fulfilment::OrderStep>,
+    /// The price the brand offered, before its money claims.
+    pub offer_price_minor: u64,
+    /// Its money claims (credits, deposits) the platform settled: deducted
+    /// from what the brand is paid.
+    pub credits_minor: u64,
+    /// Where to deliver: the household's released fields, while the order
+    /// is final, accepted or shipped (never before it is final, nor after).
+    pub deliver_to: Option<vitrine_core::household::DeliveryAddress>,
 }
 
 impl Platform {
@@ -170,8 +184,9 @@ impl Platform {
     }
 
     /// The orders `brand` won that are final (placed and past their cancel
-    /// window), oldest first: never an ask, a declined, cancelled or expired
-    /// order, nor one still inside its cancel window.
+    /// window) and what became of them since, oldest first: never an ask, a
+    /// declined, cancelled or expired order, nor one still inside its
+    /// cancel window.
     pub async fn brand_orders(&self, brand: &str) -> Result<Vec<BrandOrder>, PlatformError> {
         self.require_brand(brand).await?;
         let pseudonyms = self.engine.reports().pseudonyms();
@@ -180,8 +195,40 @@ impl Platform {
             .brand_orders(brand)
             .await?
             .into_iter()
-            .filter(|o| o.status == OrderStatus::Dispatched)
+            .filter(|o| {
+                matches!(
+                    o.status,
+                    OrderStatus::Final
+                        | OrderStatus::Accepted
+                        | OrderStatus::Refused
+                        | OrderStatus::Shipped
+                        | OrderStatus::Delivered
+                        | OrderStatus::Failed
+                )
+            })
             .map(|o| BrandOrder {
+                deliver_to: (!o.released.is_empty()
+                    && matches!(
+                        o.status,
+                        OrderStatus::Final | OrderStatus::Accepted | OrderStatus::Shipped
+                    ))
+                .then(|| self.household(&o.household.0).ok())
+                .flatten()
+                .and_then(|h| h.delivery.clone()),
+                offer_price_minor: o.offer_price_minor,
+                credits_minor: o.credits_minor,
+                quantity: o.quantity,
+                accept_by: o.accept_by,
+                history: o
+                    .history
+                    .into_iter()
+                    .filter(|s| {
+                        !matches!(
+                            s.status,
+                            OrderStatus::AwaitingApproval | OrderStatus::Placed
+                        )
+                    })
+                    .collect(),
                 household_pseudonym: pseudonyms.pseudonym(brand, &o.household),
                 order_id: o.id,
                 category: o.category,

@@ -491,7 +491,19 @@ impl Platform {
     /// nobody answered in time (its need is free again).
     pub async fn dispatch_due(&self) -> Result<usize, PlatformError> {
         let now = self.now();
-        let dispatched = self.engine.orders().dispatch_due(now);
+        let mut dispatched = self
+            .engine
+            .orders()
+            .dispatch_due(now, self.engine.config().accept_hours);
+        // What the brand needs to deliver is released now, and recorded on
+        // the order (the household reads it in its orders and its export).
+        for order in &mut dispatched {
+            if let Ok(household) = self.household(&order.household.0)
+                && let Some(delivery) = &household.delivery
+            {
+                order.released = delivery.fields();
+            }
+        }
         let expired = self.engine.orders().expire_due(now);
         if dispatched.is_empty() && expired.is_empty() {
             return Ok(0);
@@ -507,9 +519,9 @@ impl Platform {
             tx.audit(
                 now,
                 "system",
-                "orders.dispatched",
+                "orders.final",
                 "orders",
-                &json!({"orders": dispatched.iter().map(|o| &o.id).collect::<Vec<_>>()}),
+                &json!({"orders": dispatched.iter().map(|o| json!({"order": o.id, "released": o.released})).collect::<Vec<_>>()}),
             )
             .await?;
         }
@@ -525,6 +537,9 @@ impl Platform {
         }
         tx.commit().await?;
         for order in &dispatched {
+            if !order.released.is_empty() {
+                self.engine.orders().replace(order.clone());
+            }
             self.engine.reports().notify_final(order, now.day());
         }
         Ok(dispatched.len() + expired.len())
@@ -538,6 +553,7 @@ impl Platform {
     pub async fn run_cycle(self: &Arc<Self>) -> Result<Vec<Decision>, PlatformError> {
         self.cycle_started();
         self.dispatch_due().await?;
+        self.refuse_unanswered().await?;
         self.prune_k_anonymity().await?;
         let mut taken = Vec::new();
         for id in self.household_ids() {

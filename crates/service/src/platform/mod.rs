@@ -16,7 +16,9 @@
 mod bidder;
 mod brand;
 pub mod clock;
+mod fulfilment;
 pub mod household;
+pub mod inbox;
 pub mod metrics;
 mod operator;
 mod tokens;
