@@ -96,13 +96,12 @@ fn tell(report: &DemoReport) {
     );
     for d in &report.decisions {
         println!(
-            "{} · {} · {:?} need: {} × {} {}",
+            "{} · {} · {:?} need: {} of {}",
             d.day,
             d.household,
             d.need_kind,
-            d.quantity.amount,
+            vitrine_core::explain::quantity_in_words(d.quantity, &d.category),
             d.category,
-            unit(d.quantity.unit)
         );
         println!("    why: {}", d.reason);
         match (&d.winner_brand, d.offer_price, d.price_paid) {
@@ -166,13 +165,5 @@ fn tell(report: &DemoReport) {
             released,
             suppressed
         );
-    }
-}
-
-fn unit(unit: vitrine_types::Unit) -> &'static str {
-    match unit {
-        vitrine_types::Unit::Piece => "(pieces)",
-        vitrine_types::Unit::Gram => "(g)",
-        vitrine_types::Unit::Millilitre => "(ml)",
     }
 }
