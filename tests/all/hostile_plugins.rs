@@ -408,7 +408,11 @@ async fn a_suspended_looper_no_longer_holds_the_auction_to_its_deadline() {
     let mut rounds = 0;
     while !looper.health_status().suspended {
         rounds += 1;
-        assert!(rounds <= 10, "never suspended: {:?}", looper.health_status());
+        assert!(
+            rounds <= 10,
+            "never suspended: {:?}",
+            looper.health_status()
+        );
         let reports = fan_out(calls(), runtime.default_deadlines()).await;
         assert_eq!(reports[1].outcome_code(), "timeout");
     }
