@@ -961,3 +961,52 @@ async fn a_plugin_that_keeps_failing_is_suspended_and_its_brand_can_see_why() {
     assert_eq!(seen_by_operator["calls"]["trap"], after);
     assert_eq!(seen_by_operator["calls"]["suspended"], 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn away_periods_are_stored_and_a_bad_one_is_refused_with_its_field() {
+    let s = service().await;
+    let token = s.family("fam").await;
+    let put = |calendar: Value| {
+        let s = &s;
+        let token = token.clone();
+        async move {
+            s.call(
+                "PUT",
+                "/v1/households/fam/calendar",
+                Some(&token),
+                json_body(&calendar),
+            )
+            .await
+        }
+    };
+    let (status, stored, _) = put(json!({"away": [{"from": 20700, "to": 20713}]})).await;
+    assert_eq!(status, StatusCode::OK, "{stored}");
+    assert_eq!(stored["away"][0]["to"], 20713);
+    for (bad, field) in [
+        (
+            json!({"away": [{"from": 20713, "to": 20700}]}),
+            "calendar.away[0]",
+        ),
+        (
+            json!({"away": [{"from": 20000, "to": 20400}]}),
+            "calendar.away[0]",
+        ),
+        (
+            json!({"away": vec![json!({"from": 20700, "to": 20701}); 33]}),
+            // Refused by the body's schema, which names the body's field.
+            "away",
+        ),
+    ] {
+        let (status, answer, _) = put(bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(answer["error"]["field"], field, "{answer}");
+    }
+    // Nothing of the refused ones was kept.
+    let (_, export, _) = s
+        .call("GET", "/v1/households/fam", Some(&token), None)
+        .await;
+    assert_eq!(
+        export["household"]["calendar"]["away"],
+        json!([{"from": 20700, "to": 20713}])
+    );
+}

@@ -36,6 +36,10 @@ enum Command {
     /// Measure the needs engine's stock-out predictions on synthetic
     /// households (see docs/DECISIONS.md).
     NeedsAccuracy(needs::AccuracyArgs),
+    /// Write the forecasting worlds (weekend peaks, holidays, growth, packs,
+    /// lumpy openings, intermittent bread) with Vitrine's predictions, for
+    /// `scripts/forecast-baselines.sh` to compare with statsforecast.
+    NeedsWorlds(needs::WorldsArgs),
     /// Rewrite the tables of docs/BENCHMARKS.md from benchmark results
     /// (`scripts/bench.sh` runs it).
     Report(process::ReportArgs),
@@ -57,6 +61,7 @@ pub fn main() -> ExitCode {
         Command::Memory(args) => process::memory(args),
         Command::Soak(args) => process::soak(args),
         Command::NeedsAccuracy(args) => needs::run(args),
+        Command::NeedsWorlds(args) => needs::worlds(args),
         Command::Report(args) => process::report(args),
     }
 }

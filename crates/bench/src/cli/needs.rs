@@ -71,3 +71,69 @@ pub(super) fn run(args: AccuracyArgs) -> ExitCode {
     println!("  error (predicted − true, days): {:?}", r.error_histogram);
     ExitCode::SUCCESS
 }
+
+#[derive(Debug, clap::Args)]
+pub(super) struct WorldsArgs {
+    /// Where to write `series.csv` and `points.csv` (for
+    /// `scripts/forecast-baselines.py`).
+    #[arg(long)]
+    out: std::path::PathBuf,
+    /// The generator's seed.
+    #[arg(long, default_value_t = 11)]
+    seed: u64,
+    /// Series per world.
+    #[arg(long, default_value_t = 30)]
+    per_world: usize,
+}
+
+/// `vitrine-bench needs-worlds`: generates the worlds of
+/// `vitrine_core::needs::worlds`, writes them with Vitrine's predictions,
+/// and prints Vitrine's scores.
+pub(super) fn worlds(args: WorldsArgs) -> ExitCode {
+    use std::fmt::Write as _;
+    use vitrine_core::needs::worlds::{generate_worlds, score};
+    if args.per_world == 0 {
+        eprintln!("error: at least one series per world");
+        return ExitCode::from(2);
+    }
+    let series = generate_worlds(args.seed, args.per_world);
+    let mut uses = String::from("world,series,day,use\n");
+    let mut points = String::from("world,series,day,stock,truth,ours,ours_none\n");
+    for s in &series {
+        for (d, u) in s.uses.iter().enumerate() {
+            let _ = writeln!(uses, "{},{},{d},{u}", s.world, s.id);
+        }
+        for p in &s.points {
+            let _ = writeln!(
+                points,
+                "{},{},{},{},{},{},{}",
+                s.world,
+                s.id,
+                p.day,
+                p.stock,
+                p.truth,
+                p.ours,
+                p.ours_none.as_deref().unwrap_or("")
+            );
+        }
+    }
+    let written = std::fs::create_dir_all(&args.out)
+        .and_then(|()| std::fs::write(args.out.join("series.csv"), uses))
+        .and_then(|()| std::fs::write(args.out.join("points.csv"), points));
+    if let Err(e) = written {
+        eprintln!("error: writing to {}: {e}", args.out.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "world                points  within ±1 day  mean error (days)  runs out first  no prediction"
+    );
+    for (world, n, within, mae, late, none) in score(&series) {
+        println!(
+            "{world:<20} {n:>6}  {:>12.1}%  {mae:>17.2}  {:>13.1}%  {:>12.1}%",
+            within * 100.0,
+            late * 100.0,
+            none * 100.0
+        );
+    }
+    ExitCode::SUCCESS
+}

@@ -75,9 +75,31 @@ pub struct Calendar {
     pub children: Vec<Child>,
     /// School-year start dates known for the household's region.
     pub school_year_starts: Vec<SchoolYearStart>,
+    /// Periods the household is away (a holiday): nothing is used, the
+    /// forecaster leaves those days out and projects no use on them.
+    #[schemars(length(max = 32))]
+    pub away: Vec<Away>,
 }
 
+/// A period away, both days included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Away {
+    /// The first day away.
+    pub from: Day,
+    /// The last day away (at most 366 days after `from`).
+    pub to: Day,
+}
+
+/// Most away periods kept.
+pub const MAX_AWAY_PERIODS: usize = 32;
+
 impl Calendar {
+    /// Whether the household declared itself away on `day`.
+    pub fn is_away(&self, day: Day) -> bool {
+        self.away.iter().any(|a| a.from <= day && day <= a.to)
+    }
+
     /// The school start of `year`: the known date, or the region's usual one
     /// (1 September) when none was given.
     pub(crate) fn school_year_start(&self, year: i32) -> Day {

@@ -11,7 +11,7 @@ mod signals;
 
 use serde::{Deserialize, Serialize};
 
-pub use calendar::{Calendar, Child, SchoolLevel, SchoolYearStart};
+pub use calendar::{Away, Calendar, Child, MAX_AWAY_PERIODS, SchoolLevel, SchoolYearStart};
 pub use consent::{Consents, DataField};
 pub use delivery::DeliveryAddress;
 pub use events::{ConsumptionEvent, InventorySnapshot, Purchase};
@@ -381,6 +381,23 @@ impl Household {
             return Err(invalid(
                 "calendar.children",
                 "at most 16, each with an id of 1 to 64 characters",
+            ));
+        }
+        if self.calendar.away.len() > MAX_AWAY_PERIODS {
+            return Err(invalid(
+                "calendar.away",
+                format!("at most {MAX_AWAY_PERIODS} periods"),
+            ));
+        }
+        if let Some(i) = self
+            .calendar
+            .away
+            .iter()
+            .position(|a| a.to < a.from || a.to.since(a.from) > 366)
+        {
+            return Err(invalid(
+                format!("calendar.away[{i}]"),
+                "`to` must be on or after `from`, at most 366 days later",
             ));
         }
         if !(0.1..=10.0).contains(&p.price_sensitivity) {

@@ -15,6 +15,7 @@ pub mod replenishment;
 pub mod seasonal;
 pub mod shelf_life;
 pub mod synthetic;
+pub mod worlds;
 
 use std::collections::BTreeSet;
 

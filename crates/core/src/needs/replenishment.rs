@@ -8,10 +8,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::forecast::{RateMethod, estimate};
+use super::forecast::{RateMethod, days_to_empty, estimate};
+
+/// Days ahead stock is projected; beyond, it is enough.
+const PROJECTION_DAYS: i32 = 366;
 use super::need::{Need, NeedReason, need_id};
 use crate::household::Household;
-use vitrine_types::time::Timestamp;
+use vitrine_types::time::{Day, Timestamp};
 use vitrine_types::{NeedKind, Quantity, Unit};
 
 /// Parameters of replenishment.
@@ -81,39 +84,18 @@ pub fn evaluate(
         return Err(NoNeed::OrderInFlight);
     }
     let today = now.day();
-    // Only the history window counts: the work and memory of an evaluation
-    // are bounded by it, never by how far back an event claims to be.
-    let oldest = today.plus(-crate::household::HISTORY_DAYS).start();
-    let events: Vec<_> = household
-        .events
-        .iter()
-        .filter(|e| e.category == category && e.at <= now && e.at >= oldest)
-        .collect();
-    let Some(unit) = events.iter().max_by_key(|e| e.at).map(|e| e.unit) else {
+    let Some(DailyUse {
+        unit,
+        first_day,
+        series,
+        events,
+    }) = daily_use(household, category, now)
+    else {
         return Err(NoNeed::TooLittleHistory {
             days: 0,
             demand_days: 0,
         });
     };
-    let events: Vec<_> = events.into_iter().filter(|e| e.unit == unit).collect();
-    let first_day = events.iter().map(|e| e.at.day()).min().expect("not empty");
-    let mut series = vec![Some(0.0); (today.since(first_day) + 1) as usize];
-    for event in &events {
-        if let Some(x) = &mut series[event.at.day().since(first_day) as usize] {
-            *x += f64::from(event.amount);
-        }
-    }
-    // A day that ended with an empty shelf shows what was available, not
-    // what was wanted: its demand is censored, so it is left out of the
-    // estimate instead of counting as (too little) use.
-    for reading in household.inventory.iter().filter(|r| {
-        r.category == category && r.unit == unit && r.amount == 0 && r.at <= now && r.at >= oldest
-    }) {
-        let d = reading.at.day().since(first_day);
-        if d >= 0 && (d as usize) < series.len() {
-            series[d as usize] = None;
-        }
-    }
     let Some(rate) = estimate(&series, first_day) else {
         // Every day with use was censored: nothing usable yet.
         return Err(NoNeed::TooLittleHistory {
@@ -127,14 +109,14 @@ pub fn evaluate(
             demand_days: rate.demand_days,
         });
     }
-    // Use is expected at least every `usual` days; beyond that it stopped.
-    let usual = rate.adi.round().max(1.0) as i32;
-    // Days on an empty shelf do not count: the household could not use
-    // what it did not have, which is a stock-out, not a stop.
+    // Consumption stopped once the run without use is longer than chance
+    // explains for this household's frequency of use. Days on an empty
+    // shelf or away do not count: the household could not use what it did
+    // not have, or was not there.
     let days_since_use = (rate.last_demand_day.since(first_day) + 1..=today.since(first_day))
         .filter(|d| series.get(*d as usize).is_some_and(Option::is_some))
         .count() as i32;
-    if days_since_use > usual || rate.per_day <= f64::EPSILON {
+    if days_since_use > rate.stop_after_days as i32 || rate.per_day <= f64::EPSILON {
         return Err(NoNeed::ConsumptionStopped { days_since_use });
     }
     let Some(reading) = household
@@ -157,7 +139,29 @@ pub fn evaluate(
         .map(|p| u64::from(p.amount))
         .sum();
     let stock_now = (f64::from(reading.amount) + bought_since as f64 - used_since as f64).max(0.0);
-    let days_to_empty = stock_now / rate.per_day;
+    // Day by day: the weekday profile shapes use, declared absences use
+    // nothing.
+    let away = |day: Day| household.calendar.is_away(day);
+    // Daily use comes in whole units, so the stock is gone once what is
+    // used reaches it less half a unit (a continuity correction: without
+    // it the prediction is a day late more often than a day early).
+    // Intermittent use is projected by its median instead (below).
+    let correction = match rate.method {
+        RateMethod::ExponentialSmoothing => 0.5,
+        RateMethod::Tsb => 0.0,
+    };
+    let Some(days_to_empty) = days_to_empty(
+        (stock_now - correction).max(0.0),
+        rate.per_day,
+        &rate.weekday_factors,
+        today,
+        &away,
+        PROJECTION_DAYS,
+    ) else {
+        return Err(NoNeed::EnoughStock {
+            days_to_empty: f64::from(PROJECTION_DAYS),
+        });
+    };
     let window = f64::from(config.lead_time_days + config.safety_days);
     if days_to_empty > window {
         return Err(NoNeed::EnoughStock { days_to_empty });
@@ -250,6 +254,82 @@ pub(crate) fn tracked_categories(household: &Household) -> Vec<(String, Unit)> {
     seen
 }
 
+/// A category's daily use over the history window: the unit of its latest
+/// event, the first day with an event, use per day from then to today
+/// (`None` for a day that ended with an empty shelf: its demand is
+/// censored), and the events counted.
+pub(crate) struct DailyUse<'a> {
+    pub(crate) unit: Unit,
+    pub(crate) first_day: Day,
+    pub(crate) series: Vec<Option<f64>>,
+    pub(crate) events: Vec<&'a crate::household::ConsumptionEvent>,
+}
+
+/// `category`'s daily use in `household` at `now`; `None` without events.
+pub(crate) fn daily_use<'a>(
+    household: &'a Household,
+    category: &str,
+    now: Timestamp,
+) -> Option<DailyUse<'a>> {
+    let today = now.day();
+    // Only the history window counts: the work and memory of an evaluation
+    // are bounded by it, never by how far back an event claims to be.
+    let oldest = today.plus(-crate::household::HISTORY_DAYS).start();
+    let events: Vec<_> = household
+        .events
+        .iter()
+        .filter(|e| e.category == category && e.at <= now && e.at >= oldest)
+        .collect();
+    let unit = events.iter().max_by_key(|e| e.at).map(|e| e.unit)?;
+    let events: Vec<_> = events.into_iter().filter(|e| e.unit == unit).collect();
+    let first_day = events.iter().map(|e| e.at.day()).min()?;
+    let mut series = vec![Some(0.0); (today.since(first_day) + 1) as usize];
+    for event in &events {
+        if let Some(x) = &mut series[event.at.day().since(first_day) as usize] {
+            *x += f64::from(event.amount);
+        }
+    }
+    // A day that ended with an empty shelf shows what was available, not
+    // what was wanted: its demand is censored, so it is left out of the
+    // estimate instead of counting as (too little) use.
+    for reading in household.inventory.iter().filter(|r| {
+        r.category == category && r.unit == unit && r.amount == 0 && r.at <= now && r.at >= oldest
+    }) {
+        let d = reading.at.day().since(first_day);
+        if d >= 0 && (d as usize) < series.len() {
+            series[d as usize] = None;
+        }
+    }
+    // Days the household declared away: nothing could be used, so they
+    // tell nothing about the rate.
+    for (d, x) in series.iter_mut().enumerate() {
+        if household.calendar.is_away(first_day.plus(d as i32)) {
+            *x = None;
+        }
+    }
+    Some(DailyUse {
+        unit,
+        first_day,
+        series,
+        events,
+    })
+}
+
+/// How much of `category` the household uses a day, in `unit`, as the
+/// forecaster estimates it now; `None` without enough use in that unit.
+pub fn consumption_rate(
+    household: &Household,
+    category: &str,
+    unit: Unit,
+    now: Timestamp,
+) -> Option<f64> {
+    let daily = daily_use(household, category, now)?;
+    if daily.unit != unit {
+        return None;
+    }
+    estimate(&daily.series, daily.first_day).map(|r| r.per_day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +359,39 @@ mod tests {
 
     fn at_end_of(day: i32) -> Timestamp {
         Timestamp::at(Day(day), 21)
+    }
+
+    #[test]
+    fn days_declared_away_are_neither_a_stop_nor_use_and_use_nothing_ahead() {
+        // Two jars a day for 20 days, then ten days away with 4 jars left.
+        let mut h = household(20, 2, 4);
+        h.calendar.away.push(crate::household::Away {
+            from: Day(20),
+            to: Day(29),
+        });
+        let config = ReplenishmentConfig::default();
+        // At the end of the absence: not stopped, the rate is intact.
+        match evaluate(&h, YOGURT, &config, at_end_of(29), false) {
+            Ok(need) => match need.reason {
+                NeedReason::Replenishment { rate_per_day, .. } => {
+                    assert!((rate_per_day - 2.0).abs() < 1e-6, "{rate_per_day}");
+                }
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+        // Before leaving, with the absence ahead: the 4 jars last past it.
+        let mut h = household(20, 2, 4);
+        h.calendar.away.push(crate::household::Away {
+            from: Day(20),
+            to: Day(26),
+        });
+        match evaluate(&h, YOGURT, &config, at_end_of(19), false) {
+            Err(NoNeed::EnoughStock { days_to_empty }) => {
+                assert!(days_to_empty > 7.0, "{days_to_empty}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -344,7 +457,10 @@ mod tests {
                 ..
             } => {
                 assert!((rate_per_day - 2.0).abs() < 1e-6);
-                assert!((days_to_empty - 2.0).abs() < 1e-6);
+                // Four jars at two a day: the last is taken on the second
+                // day (3.5 of 4 used by its end, with the half-unit
+                // continuity correction).
+                assert!((days_to_empty - 1.75).abs() < 1e-6, "{days_to_empty}");
                 assert_eq!(stockout_day, Day(21));
             }
             other => panic!("{other:?}"),
