@@ -78,6 +78,7 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
     ("POST", "/v1/brands/{brand}/disable", OPERATOR_ONLY),
     ("POST", "/v1/brands/{brand}/rollback", OPERATOR_ONLY),
     ("GET", "/v1/brands/{brand}/orders", BRAND_A_ONLY),
+    ("GET", "/v1/brands/{brand}/subscriptions", BRAND_A_ONLY),
     (
         "POST",
         "/v1/brands/{brand}/orders/{order}/accept",
@@ -174,6 +175,51 @@ const MATRIX: &[(&str, &str, [Expect; 6])] = &[
         "/v1/households/{household}/delivery",
         HOUSEHOLD_X_ONLY,
     ),
+    (
+        "GET",
+        "/v1/households/{household}/subscriptions",
+        HOUSEHOLD_X_ONLY,
+    ),
+    (
+        "POST",
+        "/v1/households/{household}/subscriptions/{subscription}/skip",
+        HOUSEHOLD_X_ONLY,
+    ),
+    (
+        "POST",
+        "/v1/households/{household}/subscriptions/{subscription}/pause",
+        HOUSEHOLD_X_ONLY,
+    ),
+    (
+        "POST",
+        "/v1/households/{household}/subscriptions/{subscription}/resume",
+        HOUSEHOLD_X_ONLY,
+    ),
+    (
+        "POST",
+        "/v1/households/{household}/subscriptions/{subscription}/stop",
+        HOUSEHOLD_X_ONLY,
+    ),
+    (
+        "PUT",
+        "/v1/households/{household}/subscriptions/{subscription}/period",
+        HOUSEHOLD_X_ONLY,
+    ),
+    (
+        "PUT",
+        "/v1/households/{household}/webhook",
+        HOUSEHOLD_X_ONLY,
+    ),
+    (
+        "GET",
+        "/v1/households/{household}/webhook",
+        HOUSEHOLD_X_ONLY,
+    ),
+    (
+        "DELETE",
+        "/v1/households/{household}/webhook",
+        HOUSEHOLD_X_ONLY,
+    ),
     ("GET", "/v1/households/{household}/orders", HOUSEHOLD_X_ONLY),
     (
         "POST",
@@ -200,6 +246,8 @@ struct World {
     decision: String,
     asked_order: String,
     placed_order: String,
+    /// X's subscription (to brand A).
+    subscription: String,
     policy: Value,
     bounds: Value,
     x: Value,
@@ -271,6 +319,30 @@ async fn world(artifacts: &Path) -> World {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{approved}");
+    // X subscribes to brand A (as if A had accepted a subscription order).
+    let mut won: vitrine_core::mandate::Order = serde_json::from_value(approved.clone()).unwrap();
+    won.subscription = Some(vitrine_core::mandate::subscription::SubscriptionTerms {
+        period_days: 7,
+        cancel_anytime: true,
+    });
+    let subscription =
+        vitrine_core::mandate::subscription::Subscription::start(&won, 90, s.platform.now())
+            .unwrap();
+    let mut tx = s.platform.store().begin().await.unwrap();
+    tx.upsert_subscription(&subscription, s.platform.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // X has a webhook (so it can be removed).
+    let (status, hook, _) = s
+        .call(
+            "PUT",
+            "/v1/households/house-x/webhook",
+            Some(&x),
+            json_body(&json!({"url": "https://93.184.216.34/vitrine"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{hook}");
     let (_, policy, _) = s.call("GET", "/v1/policy", Some(OPERATOR), None).await;
     let (_, bounds, _) = s
         .call("GET", "/v1/policy/bounds", Some(OPERATOR), None)
@@ -304,6 +376,7 @@ async fn world(artifacts: &Path) -> World {
             .as_str()
             .unwrap()
             .to_owned(),
+        subscription: subscription.id.clone(),
         asked_order: asked["placement"]["order"]["id"]
             .as_str()
             .unwrap()
@@ -364,6 +437,7 @@ fn request(w: &World, method: &str, template: &str) -> (String, Option<Body>) {
         .replace("{day}", &day)
         .replace("{token}", &brand_a_token)
         .replace("{decision}", &w.decision)
+        .replace("{subscription}", &w.subscription)
         .replace("{order}", order);
     let x = &w.x["household"];
     let body = match (method, template) {
@@ -403,6 +477,13 @@ fn request(w: &World, method: &str, template: &str) -> (String, Option<Body>) {
             json_body(&json!({"carrier": "La Poste", "reference": "6A123"}))
         }
         ("POST", "/v1/brands/{brand}/orders/{order}/deliver") => json_body(&json!({})),
+        // A public address literal: no name to resolve.
+        ("PUT", "/v1/households/{household}/subscriptions/{subscription}/period") => {
+            json_body(&json!({"period_days": 10}))
+        }
+        ("PUT", "/v1/households/{household}/webhook") => {
+            json_body(&json!({"url": "https://93.184.216.34/vitrine"}))
+        }
         ("PUT", "/v1/households/{household}/delivery") => json_body(
             &json!({"name": "Martin", "line": "3 rue Bossuet", "postal_code": "69006", "city": "Lyon"}),
         ),
@@ -474,6 +555,19 @@ async fn every_endpoint_answers_every_principal_as_the_matrix_says() {
         let w = world(artifacts.path()).await;
         if let Some(action) = template.strip_prefix("/v1/brands/{brand}/orders/{order}/") {
             fulfilment_ready(&w, action).await;
+        }
+        if template.ends_with("/resume") {
+            // Only a paused subscription resumes.
+            w.service
+                .platform
+                .subscription_action(
+                    "house-x",
+                    &w.subscription,
+                    vitrine_core::mandate::subscription::SubscriptionAction::Pause,
+                    &vitrine_store::tokens::Principal::Household("house-x".into()),
+                )
+                .await
+                .unwrap();
         }
         let mut order: Vec<usize> = (0..6).collect();
         order.sort_by_key(|&i| row[i] == Y);

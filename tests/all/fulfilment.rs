@@ -352,6 +352,19 @@ async fn a_brand_cannot_act_on_another_brands_order_and_a_refusal_sends_the_need
         .unwrap();
     assert_eq!(refuser["call"], "not_called", "{refuser}");
     assert_eq!(refuser["loss"]["reason"], "blocked", "{refuser}");
+    // The explanation names the refusal, not a block.
+    assert_eq!(
+        again["explanation"]["let_down"],
+        json!([[winner, "refused it (out of stock)"]]),
+        "{again:#}"
+    );
+    let text = again["explanation"]["text"].as_str().unwrap();
+    assert!(
+        text.contains(&format!(
+            "Decided again without {winner}, which refused it (out of stock)."
+        )),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -379,4 +392,104 @@ async fn a_final_order_nobody_answers_is_refused_for_its_brand_after_the_deadlin
         .call("GET", "/v1/households/fam/inbox", Some(&household), None)
         .await;
     assert_eq!(inbox[0]["kind"], "refused_by_brand", "{inbox}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_stops_the_need_until_consumption_uses_what_arrived() {
+    let s = service().await;
+    let dairy = s.sample_brand("dairy").await;
+    let household = s.family("fam").await;
+    let milk = "food/dairy/milk";
+    let now = s.platform.now();
+    // A litre a day for the last ten days; tonight the fridge says the milk
+    // is gone.
+    let days: Vec<Value> = (0..10)
+        .map(|d| {
+            json!({"category": milk, "amount": 1000, "unit": "millilitre",
+                        "at": Timestamp::at(today().plus(-d), 8).0})
+        })
+        .collect();
+    let (status, _, _) = s
+        .call(
+            "POST",
+            "/v1/households/fam/events",
+            Some(&household),
+            json_body(&json!({
+                "consumption": days,
+                "inventory": [{"category": milk, "amount": 0, "unit": "millilitre", "at": now.0}],
+            })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let evaluate = || async {
+        let (status, raised, _) = s
+            .call(
+                "POST",
+                "/v1/households/fam/needs/evaluate",
+                Some(&household),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{raised}");
+        raised
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["category"] == milk)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let raised = evaluate().await;
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    let need = raised[0]["id"].as_str().unwrap().to_owned();
+    let (status, decision, _) = s
+        .call(
+            "POST",
+            "/v1/households/fam/decisions",
+            Some(&household),
+            json_body(&json!({ "need_id": need })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{decision}");
+    let order = decision["placement"]["order"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    if decision["placement"]["order"]["status"] == "awaiting_approval" {
+        let (status, _, _) = s
+            .call(
+                "POST",
+                &format!("/v1/households/fam/orders/{order}/approve"),
+                Some(&household),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    // In flight: no second need for milk, however often the engine runs.
+    assert!(evaluate().await.is_empty());
+    make_final(&s, 2).await;
+    let (status, _) = act(&s, &dairy, "dairy", &order, "accept", json!(null)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, delivered) = act(&s, &dairy, "dairy", &order, "deliver", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{delivered}");
+    let arrived = delivered["delivered"]["amount"].as_u64().unwrap();
+    // Delivered: the stock is what arrived, so no need is raised.
+    assert!(evaluate().await.is_empty());
+    // The household drinks it: a need again once the stock runs low.
+    let at = s.platform.now();
+    let (status, _, _) = s
+        .call(
+            "POST",
+            "/v1/households/fam/events",
+            Some(&household),
+            json_body(&json!({
+                "consumption": [{"category": milk, "amount": arrived, "unit": "millilitre", "at": at.0 + 60}],
+                "inventory": [{"category": milk, "amount": 0, "unit": "millilitre", "at": at.0 + 120}],
+            })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    s.clock.set(Timestamp(at.0 + 180));
+    assert_eq!(evaluate().await.len(), 1, "the milk is gone: a need again");
 }

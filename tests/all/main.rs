@@ -16,4 +16,6 @@ mod hostile_plugins;
 mod isolation;
 mod samples_bid;
 mod service;
+mod subscriptions;
 mod trust;
+mod webhooks;

@@ -125,9 +125,13 @@ fn tell(report: &DemoReport) {
             }
             _ => println!("    {} brand(s) asked, no acceptable offer", d.brands_asked),
         }
-        let answer = d.household_answer.as_deref().map_or(String::new(), |a| {
-            format!(" → the household {a} it the next morning")
-        });
+        let answer = match d.household_answer.as_deref() {
+            None => String::new(),
+            Some("left unanswered") => {
+                " → the household left it unanswered: the ask expired two days later".to_owned()
+            }
+            Some(a) => format!(" → the household {a} it the next morning"),
+        };
         println!(
             "    mandate: {}{answer}\n",
             d.explanation
@@ -138,6 +142,7 @@ fn tell(report: &DemoReport) {
                 .trim_start_matches("Decision: ")
         );
     }
+    tell_loop(report);
     println!("What each household spent (orders placed, and on their way or delivered):");
     for (household, spent) in &report.spent {
         println!("    {household:<16} {} EUR", money(*spent));
@@ -166,4 +171,112 @@ fn tell(report: &DemoReport) {
             suppressed
         );
     }
+}
+
+/// The purchase loop: deliveries, the refusal and who served instead, the
+/// subscriptions, the expired ask, the webhook.
+fn tell_loop(report: &DemoReport) {
+    use vitrine_core::mandate::OrderStatus;
+    let date = |t: vitrine_types::time::Timestamp| t.day().date().to_string();
+    let delivered: Vec<_> = report
+        .orders
+        .iter()
+        .filter(|o| o.status == OrderStatus::Delivered)
+        .collect();
+    println!(
+        "Deliveries: {} order(s) delivered, each refilling the pantry by what arrived:",
+        delivered.len()
+    );
+    for o in delivered.iter().take(6) {
+        let when = o.history.last().map(|s| date(s.at)).unwrap_or_default();
+        let what = o.delivered.map_or_else(String::new, |q| {
+            vitrine_core::explain::quantity_in_words(q, &o.category)
+        });
+        println!(
+            "    {when} · {} · {what} of {} from {}",
+            o.household, o.category, o.brand
+        );
+    }
+    if delivered.len() > 6 {
+        println!("    … and {} more", delivered.len() - 6);
+    }
+    for o in report
+        .orders
+        .iter()
+        .filter(|o| o.status == OrderStatus::Refused)
+    {
+        let why = o
+            .refusal
+            .as_ref()
+            .map_or("no reason given", |r| r.reason.words());
+        let Some(when) = o.history.last().map(|s| s.at) else {
+            continue;
+        };
+        let next = report.orders.iter().find(|n| {
+            n.household == o.household
+                && n.category == o.category
+                && n.brand != o.brand
+                && n.history.first().is_some_and(|s| s.at >= when)
+        });
+        println!(
+            "\nRefused: {} refused {}'s order of {} on {} ({why}); {}",
+            o.brand,
+            o.household,
+            o.category,
+            date(when),
+            next.map_or("nothing else has been ordered for it yet.".to_owned(), |n| {
+                format!(
+                    "the need was decided again without it, and the runner-up {} serves it ({}).",
+                    n.brand,
+                    format!("{:?}", n.status).to_lowercase()
+                )
+            })
+        );
+    }
+    for o in report
+        .orders
+        .iter()
+        .filter(|o| o.status == OrderStatus::Expired)
+    {
+        let when = o.history.last().map(|s| date(s.at)).unwrap_or_default();
+        println!(
+            "\nExpired: {}'s ask for {} from {} was left unanswered and expired on {when}; the need was free again (and said so in the inbox).",
+            o.household, o.category, o.brand
+        );
+    }
+    for sub in &report.subscriptions {
+        println!(
+            "\nSubscription {} · {} · {} from {}, {} EUR a delivery, now {}:",
+            sub.id,
+            sub.household,
+            sub.category,
+            sub.brand,
+            money(sub.price_paid_minor),
+            sub.status.as_str()
+        );
+        for step in &sub.history {
+            println!(
+                "    {} · {} by the {}{}",
+                date(step.at),
+                step.what.replace('_', " "),
+                step.by,
+                step.note
+                    .as_deref()
+                    .map_or(String::new(), |n| format!(": {n}"))
+            );
+        }
+    }
+    let w = &report.webhook;
+    let kinds: Vec<String> = w.kinds.iter().map(|(k, n)| format!("{n} × {k}")).collect();
+    println!(
+        "\nWebhook: the Martins' receiver at {} got {} request(s), {} with a valid signature ({}).\n",
+        w.url,
+        w.received,
+        w.verified,
+        if kinds.is_empty() {
+            "none".to_owned()
+        } else {
+            kinds.join(", ")
+        }
+    );
 }

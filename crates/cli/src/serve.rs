@@ -15,6 +15,7 @@ use serde::Deserialize;
 use vitrine_core::decision::DecisionConfig;
 use vitrine_runtime::Limits;
 use vitrine_service::api::{ApiConfig, serve};
+use vitrine_service::platform::webhook::WebhookPolicy;
 use vitrine_service::platform::{Clock, Platform, PlatformConfig};
 use vitrine_store::Store;
 
@@ -61,6 +62,7 @@ pub(super) struct SettingsFile {
     rate_burst: Option<u32>,
     limits: Option<Limits>,
     decision: Option<DecisionConfig>,
+    webhooks: Option<WebhookPolicy>,
 }
 
 /// Everything `serve` runs with, resolved.
@@ -101,6 +103,7 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<Settings> {
             artifact_dir: file.artifact_dir,
             limits: file.limits.unwrap_or(defaults.limits),
             decision: file.decision.unwrap_or(defaults.decision),
+            webhooks: file.webhooks.unwrap_or(defaults.webhooks),
             compile_worker: super::compile_worker(),
         },
         listen: args

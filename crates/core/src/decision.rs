@@ -15,6 +15,7 @@ use crate::auction::{
 };
 use crate::explain::{Explanation, explain};
 use crate::household::{Household, HouseholdError, HouseholdId};
+use crate::mandate::subscription::SubscriptionTerms;
 use crate::mandate::{MandateDecision, OrderBook, OrderError, OrderRequest, Placement, covering};
 use crate::minimiser::{KAnonymity, Minimised, Minimiser, MinimiserConfig, SharingPolicy};
 use crate::needs::Need;
@@ -342,13 +343,14 @@ impl<B: Bidder> DecisionEngine<B> {
         // never called: they would lose anyway, and must not even see the
         // request. Nor are brands that refused this need's order or failed
         // to deliver it: the need goes to the next eligible offer.
+        let let_down = self.orders.let_down(&household.id, &need.id);
         let blocked: BTreeSet<String> = household
             .preferences
             .blocked_brands
             .iter()
             .chain(mandate.iter().flat_map(|m| m.blocked_brands.iter()))
             .cloned()
-            .chain(self.orders.let_down(&household.id, &need.id))
+            .chain(let_down.iter().map(|(brand, _)| brand.clone()))
             .collect();
         let quantity = crate::minimiser::bucket(need.quantity);
         let terms = AuctionTerms {
@@ -423,6 +425,8 @@ impl<B: Bidder> DecisionEngine<B> {
                     .and_then(|s| s.reserve_minor),
                 default_order_cap_minor: category_bounds.order_cap_minor,
                 delivery_days: winner.map_or(0, |w| w.offer.delivery_days),
+                subscription: winner.and_then(|w| subscription_terms(&w.offer)),
+                subscription_id: None,
             },
             now,
         )?;
@@ -431,7 +435,7 @@ impl<B: Bidder> DecisionEngine<B> {
             household: household.id.clone(),
             order: placement.order.as_ref().map(|o| o.id.clone()),
         };
-        let explanation = explain(
+        let mut explanation = explain(
             need,
             &requests,
             &auction,
@@ -439,6 +443,7 @@ impl<B: Bidder> DecisionEngine<B> {
             &placement.rule,
             &household.currency,
         );
+        explanation.let_down(let_down);
         let suffix = need.id.trim_start_matches("need-");
         let id = if attempt <= 1 {
             format!("dec-{suffix}")
@@ -522,6 +527,21 @@ impl Drop for OrderGuard<'_> {
             self.book.discard(&self.household, &order);
         }
     }
+}
+
+/// The subscription terms of `offer`, if it is a subscription (its kind, or
+/// a subscription service).
+fn subscription_terms(offer: &vitrine_types::Offer) -> Option<SubscriptionTerms> {
+    offer.services.iter().find_map(|s| match s {
+        vitrine_types::Service::Subscription {
+            period_days,
+            cancel_anytime,
+        } => Some(SubscriptionTerms {
+            period_days: *period_days,
+            cancel_anytime: *cancel_anytime,
+        }),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

@@ -110,8 +110,33 @@ pub struct Explanation {
     pub losses: Vec<(String, LossReason)>,
     /// The mandate check.
     pub mandate: MandatePart,
+    /// Brands not asked because they refused this need's earlier order or
+    /// failed to deliver it, each with what it did in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub let_down: Vec<(String, String)>,
     /// All of the above, briefly, in words.
     pub text: String,
+}
+
+impl Explanation {
+    /// Records the brands this need was decided again without, and says so
+    /// after the need's line ("Decided again without farm-coop, which
+    /// refused it (out of stock).").
+    pub fn let_down(&mut self, brands: Vec<(String, String)>) {
+        if brands.is_empty() {
+            return;
+        }
+        let said: Vec<String> = brands
+            .iter()
+            .map(|(brand, what)| format!("{brand}, which {what}"))
+            .collect();
+        let line = format!("\nDecided again without {}.", said.join("; "));
+        match self.text.find('\n') {
+            Some(at) => self.text.insert_str(at, &line),
+            None => self.text.push_str(&line),
+        }
+        self.let_down = brands;
+    }
 }
 
 fn offer_part(s: &ScoredOffer) -> OfferPart {
@@ -321,6 +346,7 @@ pub fn explain(
             decision,
             rule: rule.clone(),
         },
+        let_down: Vec::new(),
         text,
     }
 }

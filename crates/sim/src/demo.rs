@@ -6,10 +6,16 @@
 //! (`scenario`). Every evening at 21:00 the needs engine runs for each; every
 //! need goes to the decision engine; the households answer what they are
 //! asked the next morning (the family and the student approve, the couple
-//! approves a treat on Tuesdays and declines it otherwise); orders become
-//! final when their cancel window closes, the winning brand accepts them
-//! and delivers them on their delivery day, and the delivery refills the
-//! fridge. Deterministic for a given seed.
+//! approves a treat on Tuesdays and declines it otherwise, but leaves its
+//! first ask unanswered until it expires); orders become final when their
+//! cancel window closes, the winning brand accepts them (the first final
+//! order that had a runner-up is refused as out of stock, and its need goes
+//! to the runner-up) and delivers them on their delivery day, and the
+//! delivery refills the fridge. A won subscription starts standing
+//! deliveries; the family skips one and later pauses it. The family's
+//! webhook receiver (a local server) is told of every inbox item, signed.
+//! Deterministic for a given seed (the webhook's signatures excepted: they
+//! carry the time of sending).
 
 use std::collections::BTreeMap;
 
@@ -22,7 +28,8 @@ use crate::samples::SAMPLES;
 use crate::scenario::{Resident, demo_households, demo_start};
 use vitrine_core::decision::{Decision, DecisionConfig};
 use vitrine_core::explain::Explanation;
-use vitrine_core::mandate::fulfilment::Fulfil;
+use vitrine_core::mandate::fulfilment::{Fulfil, Refusal, RefusalReason};
+use vitrine_core::mandate::subscription::{Subscription, SubscriptionAction, SubscriptionStatus};
 use vitrine_core::mandate::{MandateDecision, OrderStatus};
 use vitrine_core::reports::BrandReport;
 use vitrine_service::platform::household::OrderAction;
@@ -97,6 +104,46 @@ pub struct DemoBrand {
     pub daily_reports: Vec<BrandReport>,
 }
 
+/// One order at the end of the month, with its fulfilment.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoOrder {
+    /// The household.
+    pub household: String,
+    /// The order.
+    pub id: String,
+    /// The brand.
+    pub brand: String,
+    /// The category.
+    pub category: String,
+    /// How much.
+    pub quantity: Option<Quantity>,
+    /// What the household pays, minor units.
+    pub price_paid: u64,
+    /// Where it ended.
+    pub status: OrderStatus,
+    /// Every step: status, when, by whom.
+    pub history: Vec<vitrine_core::mandate::fulfilment::OrderStep>,
+    /// Why the brand refused it, or the delivery failed.
+    pub refusal: Option<Refusal>,
+    /// What arrived.
+    pub delivered: Option<Quantity>,
+    /// The subscription it is a delivery of.
+    pub subscription: Option<String>,
+}
+
+/// The family's webhook receiver, at the end of the month.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DemoWebhook {
+    /// Where it listened.
+    pub url: String,
+    /// Requests it received.
+    pub received: usize,
+    /// Of which the signature verified.
+    pub verified: usize,
+    /// The kinds of item it was told of, with how many.
+    pub kinds: BTreeMap<String, usize>,
+}
+
 /// The whole month.
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoReport {
@@ -110,6 +157,12 @@ pub struct DemoReport {
     pub brands: Vec<DemoBrand>,
     /// Spent per household, minor units (orders that spend: placed, final, accepted, shipped, delivered).
     pub spent: BTreeMap<String, u64>,
+    /// Every order, with its fulfilment states.
+    pub orders: Vec<DemoOrder>,
+    /// Every subscription, with its history.
+    pub subscriptions: Vec<Subscription>,
+    /// The family's webhook.
+    pub webhook: DemoWebhook,
 }
 
 /// What a household answers when asked: the couple approves a treat only on
@@ -119,11 +172,63 @@ fn answers_yes(household: &str, kind: NeedKind, day: Day) -> bool {
     !(kind == NeedKind::Desire && household.starts_with("couple") && !tuesday)
 }
 
-struct Pending {
-    category: String,
-    quantity: Quantity,
-    price_paid: u64,
-    brand: String,
+/// The family's receiver: a local HTTP server that checks each request's
+/// signature with the secret the platform gave when the webhook was set.
+struct Receiver {
+    url: String,
+    secret: Arc<std::sync::Mutex<String>>,
+    seen: Arc<std::sync::Mutex<DemoWebhook>>,
+}
+
+async fn receiver() -> anyhow::Result<Receiver> {
+    use axum::http::{HeaderMap, StatusCode};
+    use vitrine_service::platform::webhook;
+    let secret = Arc::new(std::sync::Mutex::new(String::new()));
+    let seen = Arc::new(std::sync::Mutex::new(DemoWebhook::default()));
+    let app = axum::Router::new().route(
+        "/vitrine",
+        axum::routing::post({
+            let (secret, seen) = (secret.clone(), seen.clone());
+            move |headers: HeaderMap, body: axum::body::Bytes| {
+                let (secret, seen) = (secret.clone(), seen.clone());
+                async move {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs() as i64);
+                    let signature = headers
+                        .get(webhook::SIGNATURE_HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    let key = secret.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                    let ok = webhook::verify(
+                        &key,
+                        signature,
+                        &body,
+                        now,
+                        webhook::SIGNATURE_TOLERANCE_SECS,
+                    )
+                    .is_ok();
+                    let kind = serde_json::from_slice::<serde_json::Value>(&body)
+                        .ok()
+                        .and_then(|v| v["type"].as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+                    seen.received += 1;
+                    if ok {
+                        seen.verified += 1;
+                        *seen.kinds.entry(kind).or_default() += 1;
+                        StatusCode::NO_CONTENT
+                    } else {
+                        StatusCode::UNAUTHORIZED
+                    }
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/vitrine", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(Receiver { url, secret, seen })
 }
 
 /// A finished demo: its report, and the platform it ran on (with the
@@ -168,6 +273,11 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
             PlatformConfig {
                 db: dir.path().join("vitrine.db"),
                 decision: decision_config,
+                // The family's receiver listens on this machine.
+                webhooks: vitrine_service::platform::webhook::WebhookPolicy {
+                    allow_private_addresses: true,
+                    allow_http: true,
+                },
                 ..PlatformConfig::default()
             },
             clock.clone(),
@@ -199,8 +309,21 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
             .await?;
         household_tokens.insert(resident.household.id.0.clone(), created.token);
     }
-    let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
+    let family = residents[0].household.id.0.clone();
+    let hook = receiver().await?;
+    let set = platform
+        .set_webhook(&family, &hook.url, &Principal::Household(family.clone()))
+        .await?;
+    *hook.secret.lock().unwrap_or_else(|p| p.into_inner()) = set.secret;
     let mut decisions: Vec<DemoDecision> = Vec::new();
+    // The first final order that had a runner-up is refused by its brand.
+    let mut refused_one = false;
+    let mut runner_up_of: BTreeMap<String, String> = BTreeMap::new();
+    // The couple leaves its first ask unanswered.
+    let mut ignored_one = false;
+    // The family skips a subscription delivery, then pauses it a week on.
+    let mut skipped_on: Option<Day> = None;
+    let mut paused = false;
     // What each household's devices have already posted.
     let mut synced: Vec<(usize, usize, usize)> = residents
         .iter()
@@ -218,8 +341,15 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
         let day = start.plus(offset);
         clock.set(Timestamp::at(day, 8));
         // Answers to yesterday's questions.
-        for (h, order_id, index) in asked.drain(..) {
+        for (h, order_id, index) in std::mem::take(&mut asked) {
             let id = residents[h].household.id.0.clone();
+            if id.starts_with("couple") && !ignored_one {
+                // Away that week: the ask waits, then expires (its need is
+                // free again, and the inbox says so).
+                ignored_one = true;
+                decisions[index].household_answer = Some("left unanswered".into());
+                continue;
+            }
             let kind = decisions[index].need_kind;
             let yes = answers_yes(&id, kind, day);
             let action = if yes {
@@ -238,7 +368,10 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
             }
         }
         platform.dispatch_due().await?;
-        // The brands' backends: each accepts its final orders, and delivers
+        platform.refuse_unanswered().await?;
+        platform.run_subscriptions().await?;
+        // The brands' backends: each accepts its final orders (one refuses
+        // the first that had a runner-up, as out of stock), and delivers
         // them on their delivery day (or, if approved late, the day they
         // become final). A delivery raises the household's stock on the
         // platform; the household's own model of its fridge gets it too.
@@ -248,24 +381,33 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
                 let as_brand = Principal::Brand(order.brand.clone());
                 let mut status = order.status;
                 if status == OrderStatus::Final {
+                    let action = if !refused_one && runner_up_of.contains_key(&order.id) {
+                        refused_one = true;
+                        Fulfil::Refuse(Refusal {
+                            reason: RefusalReason::OutOfStock,
+                            message: Some("none left this week".into()),
+                        })
+                    } else {
+                        Fulfil::Accept
+                    };
                     status = platform
-                        .fulfil(&order.brand, &order.id, Fulfil::Accept, &as_brand)
+                        .fulfil(&order.brand, &order.id, action, &as_brand)
                         .await?
                         .status;
                 }
                 if status == OrderStatus::Accepted
                     && order.delivery_day <= day
-                    && let Some(p) = pending.remove(&order.id)
+                    && let Some(quantity) = order.quantity
                 {
                     platform
                         .fulfil(&order.brand, &order.id, Fulfil::Deliver(None), &as_brand)
                         .await?;
                     resident.deliver(
-                        &p.category,
-                        p.quantity.amount,
-                        p.quantity.unit,
-                        p.price_paid,
-                        &p.brand,
+                        &order.category,
+                        quantity.amount,
+                        quantity.unit,
+                        order.price_paid_minor,
+                        &order.brand,
                         Timestamp::at(day, 10),
                     );
                     // The platform recorded this purchase at the delivery.
@@ -273,6 +415,29 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
                 }
             }
         }
+        // The family steers its subscription: it skips the next delivery
+        // once one has been ordered, and pauses a week later.
+        let as_family = Principal::Household(family.clone());
+        for sub in platform.subscriptions(&family).await? {
+            if sub.status != SubscriptionStatus::Active {
+                continue;
+            }
+            let action = match skipped_on {
+                None if sub.deliveries_ordered >= 2 => {
+                    skipped_on = Some(day);
+                    SubscriptionAction::Skip
+                }
+                Some(on) if !paused && day.since(on) >= 7 => {
+                    paused = true;
+                    SubscriptionAction::Pause
+                }
+                _ => continue,
+            };
+            platform
+                .subscription_action(&family, &sub.id, action, &as_family)
+                .await?;
+        }
+        platform.deliver_webhooks().await?;
         clock.set(Timestamp::at(day, 21));
         for (h, resident) in residents.iter_mut().enumerate() {
             resident.live(day);
@@ -305,7 +470,17 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
                     Ok(())
                 })
                 .await?;
-            for need in platform.evaluate_needs(&id, &operator).await? {
+            platform.evaluate_needs(&id, &operator).await?;
+            // Every open need: the new ones, and those a refusal, a failed
+            // delivery or an expired ask freed.
+            let open: Vec<_> = platform
+                .needs(&id)
+                .await?
+                .into_iter()
+                .filter(|view| view.open)
+                .collect();
+            for view in open {
+                let need = view.need;
                 let decision = match platform
                     .decide(&id, NeedRef::NeedId(need.id.clone()), &operator)
                     .await
@@ -313,24 +488,18 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
                     Ok(decision) => decision,
                     Err(e) => anyhow::bail!("deciding {}: {e}", need.id),
                 };
-                if let (Some(order), Some(winner)) =
-                    (&decision.placement.order, decision.auction.winner())
-                {
-                    pending.insert(
-                        order.id.clone(),
-                        Pending {
-                            category: need.category.clone(),
-                            quantity: winner.offer.quantity,
-                            price_paid: order.price_paid_minor,
-                            brand: order.brand.clone(),
-                        },
-                    );
+                if let Some(order) = &decision.placement.order {
+                    if let Some(runner) = decision.auction.runner_up() {
+                        runner_up_of.insert(order.id.clone(), runner.brand.clone());
+                    }
                     if order.status == OrderStatus::AwaitingApproval {
                         asked.push((h, order.id.clone(), decisions.len()));
                     }
                 }
                 decisions.push(summarise(&decision));
             }
+            // The evening's asks reach the family's receiver.
+            platform.deliver_webhooks().await?;
         }
     }
 
@@ -371,6 +540,31 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
             .sum();
         spent.insert(r.household.id.0.clone(), total);
     }
+    // The last inbox items reach the receiver.
+    platform.deliver_webhooks().await?;
+    let mut orders = Vec::new();
+    let mut subscriptions = Vec::new();
+    for r in &residents {
+        let id = &r.household.id.0;
+        for o in platform.orders(id).await? {
+            orders.push(DemoOrder {
+                household: id.clone(),
+                id: o.id,
+                brand: o.brand,
+                category: o.category,
+                quantity: o.quantity,
+                price_paid: o.price_paid_minor,
+                status: o.status,
+                history: o.history,
+                refusal: o.refusal,
+                delivered: o.delivered,
+                subscription: o.subscription_id,
+            });
+        }
+        subscriptions.extend(platform.subscriptions(id).await?);
+    }
+    let mut webhook = hook.seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    webhook.url = hook.url.clone();
     Ok(DemoRun {
         report: DemoReport {
             config,
@@ -378,6 +572,9 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
             decisions,
             brands,
             spent,
+            orders,
+            subscriptions,
+            webhook,
         },
         platform,
         household_tokens,
@@ -445,6 +642,51 @@ mod tests {
             serde_json::to_value(&report.decisions).unwrap(),
             serde_json::to_value(&again.decisions).unwrap()
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_month_tells_the_whole_purchase_loop() {
+        let report = run_demo(DemoConfig::default()).await.unwrap();
+        let with = |status: OrderStatus| {
+            report
+                .orders
+                .iter()
+                .filter(move |o| o.status == status)
+                .collect::<Vec<_>>()
+        };
+        // Deliveries refill the pantry by what arrived.
+        let delivered = with(OrderStatus::Delivered);
+        assert!(delivered.len() >= 10, "{}", delivered.len());
+        assert!(delivered.iter().all(|o| o.delivered.is_some()));
+        // One brand refuses, and another brand serves the need.
+        let refused = with(OrderStatus::Refused);
+        assert_eq!(refused.len(), 1);
+        let r = refused[0];
+        assert!(
+            report.orders.iter().any(|o| o.household == r.household
+                && o.category == r.category
+                && o.brand != r.brand
+                && o.status.spends()),
+            "the runner-up serves {}'s {}",
+            r.household,
+            r.category
+        );
+        // An ask expires.
+        assert_eq!(with(OrderStatus::Expired).len(), 1);
+        // A subscription started, skipped and paused.
+        let family = report
+            .subscriptions
+            .iter()
+            .find(|s| s.household.starts_with("family"))
+            .expect("the family subscribes");
+        let steps: Vec<&str> = family.history.iter().map(|h| h.what.as_str()).collect();
+        for step in ["started", "skipped", "paused"] {
+            assert!(steps.contains(&step), "{steps:?}");
+        }
+        assert_eq!(family.status, SubscriptionStatus::Paused);
+        // The receiver got signed inbox items, every signature valid.
+        assert!(report.webhook.verified >= 1, "{:?}", report.webhook);
+        assert_eq!(report.webhook.received, report.webhook.verified);
     }
 
     #[tokio::test]

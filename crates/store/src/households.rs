@@ -159,8 +159,8 @@ impl Tx {
     }
 
     /// Deletes a household and everything about it: its events, needs,
-    /// decisions, orders, ledger, privacy spend, idempotent answers and
-    /// tokens. Returns whether it existed.
+    /// decisions, orders, ledger, privacy spend, subscriptions, webhook and its log,
+    /// idempotent answers and tokens. Returns whether it existed.
     pub async fn erase_household(&mut self, id: &str) -> Result<bool, StoreError> {
         for table in [
             "ledger",
@@ -169,6 +169,10 @@ impl Tx {
             "needs",
             "household_events",
             "privacy_spend",
+            "webhooks",
+            "webhook_events",
+            "webhook_attempts",
+            "subscriptions",
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE household = ?"))
                 .bind(id)

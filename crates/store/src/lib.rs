@@ -21,7 +21,9 @@ pub mod decisions;
 pub mod households;
 pub mod idempotency;
 pub mod reports;
+pub mod subscriptions;
 pub mod tokens;
+pub mod webhooks;
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -43,6 +45,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "fulfilment",
         include_str!("../migrations/0003_fulfilment.sql"),
+    ),
+    (
+        4,
+        "webhooks",
+        include_str!("../migrations/0004_webhooks.sql"),
+    ),
+    (
+        5,
+        "subscriptions",
+        include_str!("../migrations/0005_subscriptions.sql"),
     ),
 ];
 

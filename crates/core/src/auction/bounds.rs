@@ -135,7 +135,7 @@ impl Default for BoundsPolicy {
 
 impl BoundsPolicy {
     /// The bounds that apply to `category`.
-    pub(crate) fn for_category(&self, category: &str) -> &CategoryBounds {
+    pub fn for_category(&self, category: &str) -> &CategoryBounds {
         self.categories
             .iter()
             .filter(|(prefix, _)| category_is_under(category, prefix))

@@ -49,6 +49,19 @@ pub enum RefusalReason {
     Other,
 }
 
+impl RefusalReason {
+    /// In words, for the household.
+    pub fn words(self) -> &'static str {
+        match self {
+            RefusalReason::OutOfStock => "out of stock",
+            RefusalReason::CannotDeliverInWindow => "cannot deliver in the window",
+            RefusalReason::CannotDeliverToArea => "cannot deliver to the area",
+            RefusalReason::NoAnswer => "no answer",
+            RefusalReason::Other => "another reason",
+        }
+    }
+}
+
 /// A refusal or a failed delivery, as the household reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Refusal {
@@ -289,6 +302,8 @@ mod tests {
             shipment: None,
             delivered: None,
             released: Vec::new(),
+            subscription: None,
+            subscription_id: None,
         }
     }
 

@@ -5,6 +5,7 @@ pub mod fulfilment;
 mod orders;
 mod period;
 mod rules;
+pub mod subscription;
 
 pub use orders::{Order, OrderBook, OrderError, OrderRequest, OrderStatus, Placement};
 pub use period::Period;

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::fulfilment::{OrderStep, Refusal, Shipment};
 use super::period::Period;
 use super::rules::{Mandate, MandateContext, MandateDecision, MandateRule, evaluate};
+use super::subscription::SubscriptionTerms;
 use crate::household::HouseholdId;
 use vitrine_types::time::{Day, Timestamp};
 use vitrine_types::{NeedKind, Quantity};
@@ -185,6 +186,13 @@ pub struct Order {
     /// final (`delivery.name`, …), so that it can deliver; nothing before.
     #[serde(default)]
     pub released: Vec<String>,
+    /// The terms, when the winning offer was a subscription: once final,
+    /// the order starts one.
+    #[serde(default)]
+    pub subscription: Option<SubscriptionTerms>,
+    /// The subscription this order is a delivery of.
+    #[serde(default)]
+    pub subscription_id: Option<String>,
 }
 
 /// What to order, from the decision.
@@ -214,6 +222,10 @@ pub struct OrderRequest<'a> {
     pub default_order_cap_minor: u64,
     /// Days until delivery.
     pub delivery_days: u16,
+    /// The winning offer's subscription terms, if it is one.
+    pub subscription: Option<SubscriptionTerms>,
+    /// The subscription this is a delivery of.
+    pub subscription_id: Option<&'a str>,
 }
 
 /// The result of placing: the mandate's decision, its rule, and the order
@@ -495,6 +507,8 @@ impl OrderBook {
             shipment: None,
             delivered: None,
             released: Vec::new(),
+            subscription: request.subscription,
+            subscription_id: request.subscription_id.map(str::to_owned),
         };
         book.push(order.clone(), today);
         Ok(Placement {
@@ -687,9 +701,10 @@ impl OrderBook {
         due
     }
 
-    /// Brands whose order for `need_id` they refused or failed to deliver:
-    /// the need is decided again without them.
-    pub fn let_down(&self, household: &HouseholdId, need_id: &str) -> Vec<String> {
+    /// Brands whose order for `need_id` they refused or failed to deliver,
+    /// each with what it did in words ("refused it (out of stock)"): the
+    /// need is decided again without them, and the explanation says why.
+    pub fn let_down(&self, household: &HouseholdId, need_id: &str) -> Vec<(String, String)> {
         let book = self.book(household);
         let book = lock(&book);
         book.orders
@@ -698,7 +713,18 @@ impl OrderBook {
                 o.need_id == need_id
                     && matches!(o.status, OrderStatus::Refused | OrderStatus::Failed)
             })
-            .map(|o| o.brand.clone())
+            .map(|o| {
+                let why = o
+                    .refusal
+                    .as_ref()
+                    .map_or("no reason given", |r| r.reason.words());
+                let what = if o.status == OrderStatus::Failed {
+                    "failed to deliver it"
+                } else {
+                    "refused it"
+                };
+                (o.brand.clone(), format!("{what} ({why})"))
+            })
             .collect()
     }
 
@@ -831,6 +857,8 @@ mod tests {
             above_reserve: None,
             default_order_cap_minor: 10_000,
             delivery_days: 1,
+            subscription: None,
+            subscription_id: None,
         }
     }
 

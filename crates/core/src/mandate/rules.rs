@@ -70,6 +70,11 @@ pub struct Mandate {
     /// is asked rather than placed. Default true.
     #[serde(default = "yes")]
     pub new_brand_asks: bool,
+    /// Days a subscription won under this mandate runs before its category
+    /// is auctioned again (7 to 365; default 90).
+    #[serde(default)]
+    #[schemars(range(min = 7, max = 365))]
+    pub subscription_renewal_days: Option<u16>,
 }
 
 fn default_need_kinds() -> BTreeSet<NeedKind> {
@@ -97,6 +102,7 @@ impl Mandate {
             recurrence: None,
             expires: None,
             new_brand_asks: true,
+            subscription_renewal_days: None,
         }
     }
 
@@ -146,6 +152,15 @@ impl Mandate {
         }
         if self.recurrence.as_ref().is_some_and(|r| r.max_orders == 0) {
             return Err(format!("mandate {}: max_orders must be positive", self.id));
+        }
+        if self
+            .subscription_renewal_days
+            .is_some_and(|d| !(7..=365).contains(&d))
+        {
+            return Err(format!(
+                "mandate {}: subscription_renewal_days must be 7 to 365",
+                self.id
+            ));
         }
         Ok(())
     }

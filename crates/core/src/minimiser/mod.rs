@@ -104,8 +104,15 @@ pub struct Minimised {
     pub observed: Vec<String>,
 }
 
-/// Rounds an amount up to a coarse bucket so that quantities do not
-/// fingerprint a household.
+/// Most a volume or weight may be rounded down to the bucket below, as a
+/// share of it: a household short of a tenth of what it asked for is served
+/// better than one sent half as much again (5,013 ml is asked as 5 L, not
+/// 7.5 L). Pieces always round up: a household is never a yogurt short.
+pub const ROUND_DOWN_SHARE: f64 = 0.10;
+
+/// Rounds an amount to a coarse bucket so that quantities do not
+/// fingerprint a household: up, unless it is a volume or weight and the
+/// bucket below is within [`ROUND_DOWN_SHARE`] of it.
 pub fn bucket(quantity: Quantity) -> Quantity {
     const PIECES: [u32; 14] = [1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 30, 36, 48];
     const VOLUMES: [u32; 12] = [
@@ -116,20 +123,29 @@ pub fn bucket(quantity: Quantity) -> Quantity {
         Unit::Gram | Unit::Millilitre => &VOLUMES,
     };
     let top = *ladder.last().expect("non-empty");
-    let amount = ladder
-        .iter()
-        .copied()
-        .find(|b| *b >= quantity.amount)
-        .unwrap_or_else(|| {
-            // Beyond the ladder: round up to a multiple of its last step,
-            // or down to the largest one near `u32::MAX` (never wrapping;
-            // needs that large are refused before they get here).
-            quantity
-                .amount
-                .div_ceil(top)
-                .checked_mul(top)
-                .unwrap_or(u32::MAX / top * top)
+    let below = (quantity.amount >= top)
+        .then(|| quantity.amount / top * top)
+        .or_else(|| ladder.iter().copied().rev().find(|b| *b <= quantity.amount))
+        .filter(|b| {
+            quantity.unit != Unit::Piece
+                && f64::from(quantity.amount - b) <= f64::from(quantity.amount) * ROUND_DOWN_SHARE
         });
+    let amount = below.unwrap_or_else(|| {
+        ladder
+            .iter()
+            .copied()
+            .find(|b| *b >= quantity.amount)
+            .unwrap_or_else(|| {
+                // Beyond the ladder: round up to a multiple of its last step,
+                // or down to the largest one near `u32::MAX` (never wrapping;
+                // needs that large are refused before they get here).
+                quantity
+                    .amount
+                    .div_ceil(top)
+                    .checked_mul(top)
+                    .unwrap_or(u32::MAX / top * top)
+            })
+    });
     Quantity {
         amount,
         unit: quantity.unit,
@@ -494,31 +510,19 @@ mod tests {
     }
 
     #[test]
-    fn quantities_are_bucketed_up() {
-        assert_eq!(
-            bucket(Quantity {
-                amount: 13,
-                unit: Unit::Piece
-            })
-            .amount,
-            16
-        );
-        assert_eq!(
-            bucket(Quantity {
-                amount: 2_100,
-                unit: Unit::Millilitre
-            })
-            .amount,
-            2_500
-        );
-        assert_eq!(
-            bucket(Quantity {
-                amount: 9_000,
-                unit: Unit::Gram
-            })
-            .amount,
-            15_000
-        );
+    fn quantities_are_bucketed_up_unless_a_volume_is_within_a_tenth_of_the_bucket_below() {
+        let b = |amount, unit| bucket(Quantity { amount, unit }).amount;
+        // Pieces always up: never a yogurt short.
+        assert_eq!(b(13, Unit::Piece), 16);
+        assert_eq!(b(5, Unit::Piece), 6);
+        // Volumes and weights: up, unless the bucket below is within 10%.
+        assert_eq!(b(5_013, Unit::Millilitre), 5_000);
+        assert_eq!(b(2_100, Unit::Millilitre), 2_000);
+        assert_eq!(b(2_300, Unit::Millilitre), 2_500);
+        assert_eq!(b(90, Unit::Gram), 100);
+        assert_eq!(b(9_000, Unit::Gram), 15_000);
+        assert_eq!(b(15_500, Unit::Gram), 15_000);
+        assert_eq!(b(u32::MAX, Unit::Gram) % 7_500, 0);
     }
 
     #[test]

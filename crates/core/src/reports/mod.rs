@@ -283,6 +283,8 @@ mod tests {
             shipment: None,
             delivered: None,
             released: Vec::new(),
+            subscription: None,
+            subscription_id: None,
         }
     }
 

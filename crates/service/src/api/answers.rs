@@ -77,3 +77,10 @@ pub(crate) enum ChainState {
         why: String,
     },
 }
+
+/// A thing removed (`DELETE` of a webhook).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct Removed {
+    /// Always true: removing what does not exist is a 404.
+    pub removed: bool,
+}

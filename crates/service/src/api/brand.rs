@@ -146,3 +146,12 @@ pub(super) async fn fail(
     let action = Fulfil::Fail(refusal(body.value)?);
     fulfil(s, auth, brand, order, action).await
 }
+
+pub(super) async fn subscriptions(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path(brand): Path<String>,
+) -> Reply {
+    auth.brand(&brand)?;
+    ok(s.platform.brand_subscriptions(&brand).await?)
+}

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use vitrine_core::mandate::subscription::SubscriptionAction;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -357,4 +358,115 @@ pub(super) async fn cancel(
     headers: HeaderMap,
 ) -> Response {
     order_action(s, auth, id, order, headers, OrderAction::Cancel, "cancel").await
+}
+
+/// `PUT /v1/households/{household}/webhook`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SetWebhook {
+    /// Where inbox items are POSTed: `https`, on a public address.
+    #[schemars(length(max = 2048))]
+    url: String,
+}
+
+pub(super) async fn set_webhook(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path(id): Path<String>,
+    body: JsonBody<SetWebhook>,
+) -> Reply {
+    auth.household(&id)?;
+    ok(s.platform
+        .set_webhook(&id, &body.value.url, &auth.0)
+        .await?)
+}
+
+pub(super) async fn remove_webhook(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Reply {
+    auth.household(&id)?;
+    s.platform.remove_webhook(&id, &auth.0).await?;
+    ok(super::answers::Removed { removed: true })
+}
+
+pub(super) async fn webhook_log(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Reply {
+    auth.household(&id)?;
+    ok(s.platform.webhook_log(&id).await?)
+}
+
+pub(super) async fn subscriptions(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Reply {
+    auth.household(&id)?;
+    ok(s.platform.subscriptions(&id).await?)
+}
+
+async fn subscription_action(
+    s: Arc<AppState>,
+    auth: Auth,
+    id: String,
+    subscription: String,
+    action: SubscriptionAction,
+) -> Reply {
+    auth.household(&id)?;
+    ok(s.platform
+        .subscription_action(&id, &subscription, action, &auth.0)
+        .await?)
+}
+
+pub(super) async fn skip_subscription(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path((id, subscription)): Path<(String, String)>,
+) -> Reply {
+    subscription_action(s, auth, id, subscription, SubscriptionAction::Skip).await
+}
+
+pub(super) async fn pause_subscription(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path((id, subscription)): Path<(String, String)>,
+) -> Reply {
+    subscription_action(s, auth, id, subscription, SubscriptionAction::Pause).await
+}
+
+pub(super) async fn resume_subscription(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path((id, subscription)): Path<(String, String)>,
+) -> Reply {
+    subscription_action(s, auth, id, subscription, SubscriptionAction::Resume).await
+}
+
+pub(super) async fn stop_subscription(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path((id, subscription)): Path<(String, String)>,
+) -> Reply {
+    subscription_action(s, auth, id, subscription, SubscriptionAction::Stop).await
+}
+
+pub(super) async fn set_subscription_period(
+    State(s): State<Arc<AppState>>,
+    auth: Auth,
+    Path((id, subscription)): Path<(String, String)>,
+    body: JsonBody<crate::platform::subscriptions::SetPeriod>,
+) -> Reply {
+    let days = body.value.period_days;
+    subscription_action(
+        s,
+        auth,
+        id,
+        subscription,
+        SubscriptionAction::SetPeriod(days),
+    )
+    .await
 }

@@ -223,6 +223,10 @@ pub const ROUTES: &[Route] = {
             "Orders the brand won that are final (past their cancel window), households by pseudonym.",
             |m| on(m, brand::orders))
             .returns("Final orders.", schema::<Vec<p::BrandOrder>>),
+        route("GET", "/v1/brands/{brand}/subscriptions", OwnBrand,
+            "The brand's subscriptions (standing orders it won), households by pseudonym.",
+            |m| on(m, brand::subscriptions))
+            .returns("Subscriptions, newest first.", schema::<Vec<p::subscriptions::BrandSubscription>>),
         route("POST", "/v1/brands/{brand}/orders/{order}/accept", OwnBrand,
             "Accept a final order: the brand will deliver it.", |m| on(m, brand::accept))
             .returns("The order, accepted.", schema::<vitrine_core::mandate::Order>),
@@ -348,6 +352,40 @@ pub const ROUTES: &[Route] = {
             "What needs the household's attention: asks waiting (with their expiry), refusals, failed deliveries, expired asks.",
             |m| on(m, hh::inbox))
             .returns("Inbox items, newest first.", schema::<Vec<p::inbox::InboxItem>>),
+        route("GET", "/v1/households/{household}/subscriptions", OwnHousehold,
+            "Subscriptions (standing orders), newest first, with their schedule and history.",
+            |m| on(m, hh::subscriptions))
+            .returns("Subscriptions.", schema::<Vec<vitrine_core::mandate::subscription::Subscription>>),
+        route("POST", "/v1/households/{household}/subscriptions/{subscription}/skip", OwnHousehold,
+            "Skip the next delivery (cancels it if already ordered and inside its window).",
+            |m| on(m, hh::skip_subscription))
+            .returns("The subscription.", schema::<vitrine_core::mandate::subscription::Subscription>),
+        route("POST", "/v1/households/{household}/subscriptions/{subscription}/pause", OwnHousehold,
+            "Pause deliveries; the category stays covered.", |m| on(m, hh::pause_subscription))
+            .returns("The subscription.", schema::<vitrine_core::mandate::subscription::Subscription>),
+        route("POST", "/v1/households/{household}/subscriptions/{subscription}/resume", OwnHousehold,
+            "Resume deliveries.", |m| on(m, hh::resume_subscription))
+            .returns("The subscription.", schema::<vitrine_core::mandate::subscription::Subscription>),
+        route("POST", "/v1/households/{household}/subscriptions/{subscription}/stop", OwnHousehold,
+            "Stop it (a subscription without cancel-any-time stops only at renewal); the category is auctioned again.",
+            |m| on(m, hh::stop_subscription))
+            .returns("The subscription.", schema::<vitrine_core::mandate::subscription::Subscription>),
+        route("PUT", "/v1/households/{household}/subscriptions/{subscription}/period", OwnHousehold,
+            "Deliver every N days (1 to 365); the period then no longer follows consumption.",
+            |m| on(m, hh::set_subscription_period))
+            .takes(Json("{\"period_days\": integer}", schema::<p::subscriptions::SetPeriod>))
+            .returns("The subscription.", schema::<vitrine_core::mandate::subscription::Subscription>),
+        route("PUT", "/v1/households/{household}/webhook", OwnHousehold,
+            "Set where inbox items are POSTed, signed (HMAC-SHA256 over `t.body`, header `Vitrine-Signature: t=UNIX,v1=HEX`); `https` on a public address unless the operator allows otherwise; a new secret each time.",
+            |m| on(m, hh::set_webhook))
+            .takes(Json("{\"url\": string}", schema::<hh::SetWebhook>))
+            .returns("The webhook and its signing secret (shown this once).", schema::<p::webhook::WebhookSet>),
+        route("GET", "/v1/households/{household}/webhook", OwnHousehold,
+            "The webhook (without its secret), its recent events and the delivery log.", |m| on(m, hh::webhook_log))
+            .returns("The webhook's state.", schema::<p::webhook::WebhookLog>),
+        route("DELETE", "/v1/households/{household}/webhook", OwnHousehold,
+            "Remove the webhook; events not yet delivered are given up.", |m| on(m, hh::remove_webhook))
+            .returns("Removed.", schema::<answers::Removed>),
         route("GET", "/v1/households/{household}/orders", OwnHousehold, "Orders.", |m| on(m, hh::orders))
             .returns("Orders.", schema::<Vec<vitrine_core::mandate::Order>>),
         route("POST", "/v1/households/{household}/orders/{order}/approve", OwnHousehold,

@@ -14,7 +14,10 @@
 //!   `decision::Pending`);
 //! - the needs cycle runs as a task of its own, each cycle spawned so that
 //!   a panic is counted and the next cycle still runs; `/healthz` says when
-//!   it stalls.
+//!   it stalls;
+//! - webhooks are delivered by a task of their own, a round every
+//!   [`WEBHOOK_ROUND`], so a slow receiver never holds up a request or the
+//!   needs cycle.
 //!
 //! Shutdown stops accepting, lets requests in flight finish, then stops the
 //! cycle.
@@ -102,7 +105,9 @@ pub async fn serve(
         .max(1);
     platform.set_cycle_period(cycle_every);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let timer = cycle_every.map(|period| tokio::spawn(cycle(platform.clone(), period, stop_rx)));
+    let timer =
+        cycle_every.map(|period| tokio::spawn(cycle(platform.clone(), period, stop_rx.clone())));
+    let webhooks = tokio::spawn(webhooks(platform.clone(), stop_rx));
     let app = app(platform, config);
     let slots = Arc::new(Semaphore::new(max_connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -150,7 +155,42 @@ pub async fn serve(
     if let Some(timer) = timer {
         let _ = timer.await;
     }
+    let _ = webhooks.await;
     Ok(())
+}
+
+/// How often webhooks are queued and sent.
+pub const WEBHOOK_ROUND: Duration = Duration::from_secs(2);
+
+/// Webhook rounds until `stop` changes; a failed or panicked round is
+/// logged and the next one runs.
+async fn webhooks(platform: Arc<Platform>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut ticks = tokio::time::interval(WEBHOOK_ROUND);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {
+                let run = tokio::spawn({
+                    let platform = platform.clone();
+                    async move { platform.deliver_webhooks().await }
+                });
+                match run.await {
+                    Ok(Ok(round)) if round != Default::default() => {
+                        tracing::info!(queued = round.queued, delivered = round.delivered, failed = round.failed, "webhooks");
+                    }
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::error!(error = %e, "a webhook round failed"),
+                    Err(join) => {
+                        platform
+                            .metrics()
+                            .count("vitrine_panics_total", &[("where", "webhooks")]);
+                        tracing::error!(panicked = join.is_panic(), "a webhook round panicked; the next one will run");
+                    }
+                }
+            }
+            _ = stop.changed() => break,
+        }
+    }
 }
 
 /// The needs cycle, every `period` until `stop` changes. Each cycle is a

@@ -91,6 +91,7 @@ impl Platform {
         }
         let mut tx = self.store.begin().await?;
         tx.upsert_order(&next, current.status.spends(), now).await?;
+        self.follow_subscription(&mut tx, &next, now).await?;
         if let Some(purchase) = &purchase {
             tx.append_events(
                 &household,
@@ -135,7 +136,7 @@ impl Platform {
     /// Refuses, for their brand, the final orders nobody accepted or
     /// refused by their deadline; their needs are free to be decided again
     /// without that brand. Returns how many.
-    pub(crate) async fn refuse_unanswered(&self) -> Result<usize, PlatformError> {
+    pub async fn refuse_unanswered(&self) -> Result<usize, PlatformError> {
         let now = self.now();
         let due = self.engine.orders().unanswered_due(now);
         if due.is_empty() {
@@ -155,6 +156,7 @@ impl Platform {
         let mut tx = self.store.begin().await?;
         for order in &due {
             tx.upsert_order(order, true, now).await?;
+            self.follow_subscription(&mut tx, order, now).await?;
         }
         tx.audit(
             now,

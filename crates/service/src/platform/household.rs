@@ -58,6 +58,9 @@ pub struct HouseholdExport {
     /// Its budget ledger.
     #[serde(default)]
     pub ledger: Vec<vitrine_store::decisions::LedgerEntry>,
+    /// Its subscriptions.
+    #[serde(default)]
+    pub subscriptions: Vec<vitrine_core::mandate::subscription::Subscription>,
 }
 
 /// What a household does with an order.
@@ -218,6 +221,7 @@ impl Platform {
         for (need, _) in &known {
             history.record(need);
         }
+        let subscribed = self.subscribed_categories(id).await?;
         history.in_flight = self
             .engine
             .orders()
@@ -229,6 +233,7 @@ impl Platform {
                     .filter(|(_, state)| state.open)
                     .map(|(n, _)| n.category.clone()),
             )
+            .chain(subscribed)
             .collect();
         let fresh: Vec<Need> = self
             .needs
@@ -457,6 +462,7 @@ impl Platform {
             decisions: self.store.decisions(id, i64::MAX).await?,
             orders: self.store.household_orders(id).await?,
             ledger: self.store.household_ledger(id).await?,
+            subscriptions: self.store.subscriptions(id).await?,
             household,
         })
     }
@@ -554,6 +560,7 @@ impl Platform {
         self.cycle_started();
         self.dispatch_due().await?;
         self.refuse_unanswered().await?;
+        self.run_subscriptions().await?;
         self.prune_k_anonymity().await?;
         let mut taken = Vec::new();
         for id in self.household_ids() {

@@ -66,9 +66,7 @@ fn item(order: Order, now: Timestamp) -> Option<InboxItem> {
                 order
                     .refusal
                     .as_ref()
-                    .and_then(|r| serde_json::to_value(r.reason).ok())
-                    .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-                    .unwrap_or_else(|| "no reason".into())
+                    .map_or("no reason given", |r| r.reason.words())
             ),
         ),
         OrderStatus::Failed if recent => (

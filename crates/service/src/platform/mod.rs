@@ -21,7 +21,9 @@ pub mod household;
 pub mod inbox;
 pub mod metrics;
 mod operator;
+pub mod subscriptions;
 mod tokens;
+pub mod webhook;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -58,6 +60,8 @@ pub struct PlatformConfig {
     pub limits: Limits,
     /// The decision core's settings.
     pub decision: DecisionConfig,
+    /// What households' webhooks may reach.
+    pub webhooks: webhook::WebhookPolicy,
     /// Where uploaded components are compiled: `vitrine serve` compiles in
     /// a bounded child process (see `runtime::compile`); the default
     /// compiles in-process, for embedders and tests that only upload
@@ -73,6 +77,7 @@ impl Default for PlatformConfig {
             artifact_dir: None,
             limits: Limits::default(),
             decision: DecisionConfig::default(),
+            webhooks: webhook::WebhookPolicy::default(),
             compile_worker: CompileWorker::InProcess,
         }
     }
@@ -171,6 +176,8 @@ pub struct Platform {
     metrics: Metrics,
     clock: Clock,
     cycle: std::sync::Mutex<CycleState>,
+    webhook_policy: webhook::WebhookPolicy,
+    webhook_client: reqwest::Client,
 }
 
 /// When the needs cycle last started and finished (wall clock).
@@ -261,6 +268,8 @@ impl Platform {
             metrics: Metrics::default(),
             clock,
             cycle: std::sync::Mutex::new(CycleState::default()),
+            webhook_client: webhook::client(&config.webhooks)?,
+            webhook_policy: config.webhooks,
         };
         platform.restore().await?;
         Ok(platform)
