@@ -245,6 +245,16 @@ async fn looping_plugin_times_out_without_delaying_the_auction() {
                 "{name} took {:?}",
                 report.wall_time
             );
+        } else if report.outcome_code() == "timeout" && report.wall_time >= deadline {
+            // On a loaded machine a plugin still growing its memory or its
+            // stack when the deadline came is stopped by the deadline: as
+            // contained, for this test of the fan-out (each is checked on
+            // its own, without a deadline race, in the tests above).
+            assert!(
+                matches!(*name, "memory-hog" | "deep-recursion"),
+                "{name} timed out instead of {}",
+                expected_code(name)
+            );
         } else {
             assert_eq!(
                 report.outcome_code(),
