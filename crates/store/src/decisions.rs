@@ -221,6 +221,20 @@ impl Store {
         parse(rows)
     }
 
+    /// `household`'s order `order_id`, if it has one by that id.
+    pub async fn order(
+        &self,
+        household: &str,
+        order_id: &str,
+    ) -> Result<Option<Order>, StoreError> {
+        let rows = sqlx::query("SELECT data FROM orders WHERE household = ? AND id = ?")
+            .bind(household)
+            .bind(order_id)
+            .fetch_all(self.reader())
+            .await?;
+        Ok(parse(rows)?.pop())
+    }
+
     /// The household of `brand`'s order `order_id`, if the brand has one by
     /// that id.
     pub async fn brand_order_household(

@@ -70,10 +70,8 @@ impl Platform {
             // to it, but say what it is.
             None => self
                 .store
-                .household_orders(&household)
+                .order(&household, order_id)
                 .await?
-                .into_iter()
-                .find(|o| o.id == order_id)
                 .ok_or_else(|| PlatformError::NotFound(format!("order {order_id}")))?,
         };
         let next = fulfilment::step(&current, brand, &action, now).map_err(fulfil_error)?;
