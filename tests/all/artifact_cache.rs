@@ -1,6 +1,8 @@
 //! Compiled plugins are cached on disk by component hash and engine
 //! fingerprint, so a restart maps machine code instead of recompiling; a
-//! damaged cache file is discarded, never trusted.
+//! damaged cache file is discarded, never trusted. The node that compiles
+//! a plugin shares its artifact through the store, so a node with an empty
+//! cache maps it too.
 
 use vitrine_runtime::{Limits, Runtime};
 use vitrine_sim::samples::Sample;
@@ -82,4 +84,83 @@ fn limits_that_do_not_change_code_share_the_artifact_but_still_apply() {
     // The cached code runs under the new runtime's own fuel budget: even
     // `describe` does not fit in 1,000 instructions.
     assert!(error.to_string().contains("ran out of fuel"), "{error}");
+}
+
+/// The compiled plugins of the platform behind `s`: whether each came
+/// from an artifact (true) or was compiled (false), by brand.
+fn mapped(s: &vitrine_testkit::service::Service) -> Vec<(String, bool)> {
+    let mut all: Vec<(String, bool)> = s
+        .platform
+        .engine()
+        .bidders()
+        .into_iter()
+        .map(|e| (e.brand.clone(), e.bidder.plugin.compile_stats().cached))
+        .collect();
+    all.sort();
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_with_an_empty_artifact_directory_maps_what_another_node_compiled() {
+    use vitrine_testkit::service::service_configured;
+    let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let at = |i: usize| {
+        let path = dirs[i].path().to_owned();
+        move |c: &mut vitrine_service::platform::PlatformConfig| c.artifact_dir = Some(path.clone())
+    };
+    // Node 1 receives the uploads and compiles them, once.
+    let s = service_configured(&at(0)).await;
+    s.sample_brand("dairy").await;
+    s.sample_brand("farm-coop").await;
+    // Node 2 has never seen a plugin: it maps both from the store.
+    let s = s.restart(&at(1)).await;
+    assert_eq!(
+        mapped(&s),
+        [("dairy".to_owned(), true), ("farm-coop".to_owned(), true)]
+    );
+    assert_eq!(s.platform.runtime().cache().unwrap().len(), 2);
+    let (status, decision, _) = s
+        .call(
+            "POST",
+            "/v1/households/fam/decisions",
+            Some(&s.family("fam").await),
+            vitrine_testkit::service::json_body(&vitrine_testkit::service::milk_need(
+                "fam", "need-1",
+            )),
+        )
+        .await;
+    assert_eq!(status, axum::http::StatusCode::CREATED, "{decision}");
+    // The mapped plugins bid.
+    assert!(
+        decision["explanation"]["winner"]["brand"].is_string(),
+        "{decision}"
+    );
+
+    // A damaged artifact in the store is discarded, compiled again, and
+    // replaced: the next empty node maps it again.
+    let db = s.dir.path().join("vitrine.db");
+    s.platform.close().await;
+    {
+        use sqlx::ConnectOptions as _;
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&db)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query("UPDATE artifacts SET bytes = x'00010203'")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let s = s.restart(&at(2)).await;
+    assert_eq!(
+        mapped(&s),
+        [("dairy".to_owned(), false), ("farm-coop".to_owned(), false)],
+        "damaged artifacts are never run: compiled again"
+    );
+    let s = s.restart(&at(3)).await;
+    assert_eq!(
+        mapped(&s),
+        [("dairy".to_owned(), true), ("farm-coop".to_owned(), true)]
+    );
 }

@@ -1,7 +1,10 @@
 //! Cold start: how long `vitrine serve` takes to answer with many plugin
 //! versions registered, with the precompiled-artifact cache warm (every
-//! artifact on disk: mapped, not compiled) and cold (the cache emptied: every
-//! plugin compiled again at start).
+//! artifact on disk: mapped, not compiled), as a new node (the cache
+//! directory empty: every artifact copied from the store, where the node
+//! that received the upload put it) and cold (the cache emptied and no
+//! artifact in the store: every plugin compiled again at start, as before
+//! artifacts were shared).
 //!
 //! The database is prepared through the platform as an operator would: one
 //! brand per version, each version a distinct copy of a sample (its own
@@ -34,7 +37,11 @@ pub struct ColdStartReport {
     pub prepare_ms: f64,
     /// Spawn to first answer with the artifact cache warm, ms (each run).
     pub warm_ms: Vec<f64>,
-    /// Spawn to first answer with the artifact cache emptied, ms.
+    /// Spawn to first answer with the artifact cache directory empty, the
+    /// artifacts in the store (a node that never saw the plugins), ms.
+    pub new_node_ms: f64,
+    /// Spawn to first answer with the artifact cache emptied and no
+    /// artifact in the store (everything compiled), ms.
     pub cold_ms: f64,
     /// Resident memory of the server after a warm start, bytes.
     pub warm_resident_bytes: u64,
@@ -63,13 +70,31 @@ pub fn cold_start_bench(
         warm_resident_bytes = rss;
     }
     std::fs::remove_dir_all(&artifacts).context("emptying the artifact cache")?;
+    let (new_node, _) = start_once(exe, &db, &last_brand)?;
+    std::fs::remove_dir_all(&artifacts).context("emptying the artifact cache")?;
+    forget_artifacts(&db)?;
     let (cold, _) = start_once(exe, &db, &last_brand)?;
     Ok(ColdStartReport {
         versions,
         prepare_ms,
         warm_ms,
+        new_node_ms: ms(new_node),
         cold_ms: ms(cold),
         warm_resident_bytes,
+    })
+}
+
+/// Deletes the store's shared artifacts, as a database from before they
+/// were shared would be.
+fn forget_artifacts(db: &Path) -> anyhow::Result<()> {
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    tokio.block_on(async {
+        let store = vitrine_store::Store::open(db).await?;
+        store.forget_artifacts().await?;
+        store.close().await;
+        anyhow::Ok(())
     })
 }
 

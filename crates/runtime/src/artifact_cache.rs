@@ -92,6 +92,34 @@ impl ArtifactCache {
         }
     }
 
+    /// The engine fingerprint its artifacts are keyed by (with the
+    /// component's hash): artifacts of another fingerprint never load.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Whether an artifact for `sha256` is cached for this engine.
+    pub fn contains(&self, sha256: &str) -> bool {
+        self.path(sha256).is_file()
+    }
+
+    /// The cached artifact's bytes for `sha256`, to share with other nodes
+    /// through the store.
+    pub fn read(&self, sha256: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.path(sha256)).ok()
+    }
+
+    /// Puts an artifact fetched from the platform's own store under
+    /// `sha256`. Trusted as the cache directory is: the store only ever
+    /// holds artifacts a node of this platform compiled from a validated
+    /// component, keyed by the engine fingerprint (never bytes uploaded by
+    /// a brand), and whoever can write the database can already change
+    /// what the platform does. A damaged one is discarded when loaded, as
+    /// any cached file.
+    pub fn import(&self, sha256: &str, bytes: &[u8]) {
+        self.store_bytes(sha256, bytes);
+    }
+
     /// Number of artifacts for this engine currently in the cache.
     pub fn len(&self) -> usize {
         std::fs::read_dir(&self.dir)

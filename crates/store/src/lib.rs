@@ -14,6 +14,7 @@
 //! [`decisions`] (needs, decisions, orders, ledger), [`reports`] (brand
 //! reports and the sharing policy), [`idempotency`].
 
+pub mod artifacts;
 pub mod audit;
 pub mod batch;
 pub mod brands;
@@ -55,6 +56,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "subscriptions",
         include_str!("../migrations/0005_subscriptions.sql"),
+    ),
+    (
+        6,
+        "artifacts",
+        include_str!("../migrations/0006_artifacts.sql"),
     ),
 ];
 

@@ -6,8 +6,9 @@
 //! the order book, brand reports) and written through to SQLite in the same
 //! step, each change in one transaction with its audit entry. At start the
 //! memory is rebuilt from the store: enabled plugins are loaded (from the
-//! artifact cache, so nothing is recompiled), orders are restored, brand
-//! reports are recounted from the stored decisions.
+//! artifact cache, filled from the store's compiled artifacts when it is
+//! empty, so nothing another node compiled is compiled again), orders are
+//! restored, brand reports are recounted from the stored decisions.
 //!
 //! One concept per file: [`clock`], [`metrics`], `operator` (brands,
 //! plugins, policy, households' creation), `household` (a household's own
@@ -279,6 +280,14 @@ impl Platform {
         // Plugins load on every core: from the artifact cache each is a map
         // and a link, but a cold cache compiles every one of them.
         let enabled = self.store.enabled_versions().await?;
+        // What another node compiled is copied from the store, not compiled
+        // again; what is in no store yet is shared once loaded.
+        let mut unshared = Vec::new();
+        for (version, _, _) in &enabled {
+            if !self.fetch_artifact(&version.sha256).await {
+                unshared.push(version.sha256.clone());
+            }
+        }
         let lanes = std::thread::available_parallelism().map_or(1, |n| n.get());
         let per_lane = enabled.len().div_ceil(lanes).max(1);
         let mut chunks = Vec::new();
@@ -308,15 +317,22 @@ impl Platform {
                 .map_err(|e| PlatformError::invalid("load_panicked", e.to_string()))?;
             for (version, plugin) in loaded {
                 match plugin {
-                    Ok(plugin) => self
-                        .engine
-                        .register(&version.brand, PluginBidder::new(plugin)),
+                    Ok(plugin) => {
+                        if !plugin.compile_stats().cached && !unshared.contains(&version.sha256) {
+                            unshared.push(version.sha256.clone());
+                        }
+                        self.engine
+                            .register(&version.brand, PluginBidder::new(plugin));
+                    }
                     Err(e) => tracing::error!(
                         brand = %version.brand, version = version.version, error = %e,
                         "a stored plugin no longer loads; the brand is left out of auctions"
                     ),
                 }
             }
+        }
+        if !unshared.is_empty() {
+            self.share_artifacts(&unshared).await;
         }
         let stored = self.store.households().await?;
         self.households
@@ -338,17 +354,74 @@ impl Platform {
         Ok(())
     }
 
-    /// Loads a plugin off the async threads (compiling is CPU work).
+    /// Loads a plugin off the async threads (compiling is CPU work). Its
+    /// compiled artifact comes from the store when a node already compiled
+    /// it; when this node compiles it, the artifact goes to the store for
+    /// the others.
     async fn load_blocking(
         &self,
         wasm: Vec<u8>,
         catalog: Vec<u8>,
         limits: vitrine_runtime::PluginLimits,
     ) -> Result<vitrine_runtime::Plugin, PlatformError> {
+        let sha256 = vitrine_runtime::sha256_hex(&wasm);
+        let shared = self.fetch_artifact(&sha256).await;
         let runtime = self.runtime.clone();
-        tokio::task::spawn_blocking(move || load(&runtime, &wasm, &catalog, &limits))
+        let plugin = tokio::task::spawn_blocking(move || load(&runtime, &wasm, &catalog, &limits))
             .await
-            .map_err(|e| PlatformError::invalid("load_panicked", e.to_string()))?
+            .map_err(|e| PlatformError::invalid("load_panicked", e.to_string()))??;
+        // Compiled here: the store had none, or one this node could not
+        // load (discarded from the cache, and replaced in the store now).
+        if !shared || !plugin.compile_stats().cached {
+            self.share_artifacts(std::slice::from_ref(&sha256)).await;
+        }
+        Ok(plugin)
+    }
+
+    /// Makes sure the artifact cache has `sha256`'s compiled artifact when
+    /// the store has one (copying it from there). Returns whether the store
+    /// has it. A store that fails is logged: the plugin is then compiled.
+    async fn fetch_artifact(&self, sha256: &str) -> bool {
+        let Some(cache) = self.runtime.cache() else {
+            return false;
+        };
+        match self.store.artifact(sha256, cache.fingerprint()).await {
+            Ok(Some(bytes)) => {
+                if !cache.contains(sha256) {
+                    cache.import(sha256, &bytes);
+                }
+                true
+            }
+            Ok(None) => false,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read a compiled plugin from the store");
+                false
+            }
+        }
+    }
+
+    /// Puts the cached artifacts of `sha256s` in the store, for the other
+    /// nodes. Failures are logged: sharing only ever saves another node's
+    /// time.
+    async fn share_artifacts(&self, sha256s: &[String]) {
+        let Some(cache) = self.runtime.cache() else {
+            return;
+        };
+        let shared = async {
+            let now = self.now();
+            let mut tx = self.store.begin().await?;
+            for sha256 in sha256s {
+                if let Some(bytes) = cache.read(sha256) {
+                    tx.put_artifact(sha256, cache.fingerprint(), &bytes, now)
+                        .await?;
+                }
+            }
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = shared {
+            tracing::warn!(error = %e, "could not share compiled plugins through the store");
+        }
     }
 
     /// Makes sure `token` is an operator token (the first operator token
