@@ -493,3 +493,60 @@ async fn a_delivery_stops_the_need_until_consumption_uses_what_arrived() {
     s.clock.set(Timestamp(at.0 + 180));
     assert_eq!(evaluate().await.len(), 1, "the milk is gone: a need again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_reads_live_and_recent_orders_only_and_still_knows_every_brand_bought_from() {
+    let s = service().await;
+    let dairy = s.sample_brand("dairy").await;
+    let (household, order) = placed(&s, "need-1").await;
+    let id = order["id"].as_str().unwrap().to_owned();
+    make_final(&s, 2).await;
+    assert_eq!(
+        act(&s, &dairy, "dairy", &id, "accept", json!(null)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        act(&s, &dairy, "dairy", &id, "deliver", json!({})).await.0,
+        StatusCode::OK
+    );
+    // A hundred days on, the node restarts.
+    let later = today().plus(100);
+    s.clock.set(Timestamp::at(later, 9));
+    let s = s.restart(&|_| {}).await;
+    let fam = vitrine_core::household::HouseholdId("fam".into());
+    assert!(
+        s.platform.engine().orders().orders(&fam).is_empty(),
+        "the settled order of a hundred days ago is not read back into the book"
+    );
+    // The store still has it, and the household reads it.
+    let (_, orders, _) = s
+        .call("GET", "/v1/households/fam/orders", Some(&household), None)
+        .await;
+    assert!(
+        orders
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == id.as_str())
+    );
+    // The dairy is still a brand the family bought from: its next order is
+    // not asked as a first order from a new brand.
+    let day = later.0;
+    let need = json!({"need": {
+        "id": "need-2", "household": "fam", "kind": "seasonal",
+        "category": "food/dairy/milk", "quantity": {"amount": 1000, "unit": "millilitre"},
+        "earliest_day": day + 1, "latest_day": day + 5,
+        "raised_at": Timestamp::at(later, 9).0,
+        "reason": {"kind": "seasonal", "rule": "test", "description": "a test need", "child": null, "event_day": day + 2}
+    }});
+    let (status, decision, _) = s
+        .call(
+            "POST",
+            "/v1/households/fam/decisions",
+            Some(&household),
+            json_body(&need),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{decision}");
+    assert_eq!(decision["placement"]["decision"], "ordered", "{decision:#}");
+}

@@ -37,8 +37,8 @@ impl Tx {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO orders (id, household, need_id, brand, status, price_paid, data) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) \
+            "INSERT INTO orders (id, household, need_id, brand, status, price_paid, data, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data",
         )
         .bind(&order.id)
@@ -48,8 +48,16 @@ impl Tx {
         .bind(order.status.as_str())
         .bind(super::money_column(order.price_paid_minor)?)
         .bind(serde_json::to_string(order)?)
+        .bind(order.created_at.0)
         .execute(&mut *self.tx)
         .await?;
+        if order.status.spends() && !order.brand.is_empty() {
+            sqlx::query("INSERT OR IGNORE INTO household_brands (household, brand) VALUES (?, ?)")
+                .bind(&order.household.0)
+                .bind(&order.brand)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         if !order.status.holds_need() {
             // An expired ask, a refusal or a failed delivery frees its need:
             // it can be decided again.
@@ -204,12 +212,36 @@ impl Store {
         Ok(parse(rows)?.pop())
     }
 
-    /// Every order, oldest first (to rebuild the order book at start).
-    pub async fn all_orders(&self) -> Result<Vec<Order>, StoreError> {
-        let rows = sqlx::query("SELECT data FROM orders ORDER BY rowid")
+    /// The orders the order book holds, oldest first (to rebuild it at
+    /// start): every order still live (asked, placed, final, accepted,
+    /// shipped), and the settled ones created since `since`. Its cost
+    /// follows what is live and recent, not the whole history.
+    pub async fn book_orders(&self, since: Timestamp) -> Result<Vec<Order>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT data FROM orders WHERE status IN \
+             ('awaiting_approval', 'placed', 'final', 'accepted', 'shipped') \
+             UNION ALL SELECT data FROM orders WHERE created_at >= ? AND status NOT IN \
+             ('awaiting_approval', 'placed', 'final', 'accepted', 'shipped')",
+        )
+        .bind(since.0)
+        .fetch_all(self.reader())
+        .await?;
+        let mut orders: Vec<Order> = parse(rows)?;
+        orders.sort_by(|a, b| {
+            a.created_at
+                .cmp(&b.created_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Ok(orders)
+    }
+
+    /// Every brand each household has had a spending order from, as
+    /// (household, brand).
+    pub async fn household_brands(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query("SELECT household, brand FROM household_brands ORDER BY household")
             .fetch_all(self.reader())
             .await?;
-        parse(rows)
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
     /// A household's orders, oldest first.

@@ -173,6 +173,7 @@ impl Tx {
             "webhook_events",
             "webhook_attempts",
             "subscriptions",
+            "household_brands",
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE household = ?"))
                 .bind(id)

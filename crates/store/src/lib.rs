@@ -62,6 +62,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "artifacts",
         include_str!("../migrations/0006_artifacts.sql"),
     ),
+    (7, "startup", include_str!("../migrations/0007_startup.sql")),
 ];
 
 /// Why the store failed.

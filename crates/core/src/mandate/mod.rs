@@ -7,7 +7,9 @@ mod period;
 mod rules;
 pub mod subscription;
 
-pub use orders::{Order, OrderBook, OrderError, OrderRequest, OrderStatus, Placement};
+pub use orders::{
+    Order, OrderBook, OrderError, OrderRequest, OrderStatus, Placement, SETTLED_ORDERS_KEPT_DAYS,
+};
 pub use period::Period;
 pub use rules::{
     Budget, Mandate, MandateContext, MandateDecision, MandateRule, Recurrence, covering, evaluate,

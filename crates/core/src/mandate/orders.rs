@@ -289,7 +289,7 @@ pub enum OrderError {
 /// after twice that the order only lives in the store, which the API reads.
 /// Without this the book would grow by one order per decision for as long
 /// as the service runs.
-pub(crate) const SETTLED_ORDERS_KEPT_DAYS: i32 = 62;
+pub const SETTLED_ORDERS_KEPT_DAYS: i32 = 62;
 
 #[derive(Default)]
 struct Book {
@@ -546,6 +546,19 @@ impl OrderBook {
         } else {
             book.push(order, today);
         }
+    }
+
+    /// Remembers that `household` bought from `brands` (at start-up: the
+    /// store keeps every brand a household ever had a spending order from,
+    /// while only recent orders are put back in the book), so a first
+    /// order from them is not asked again.
+    pub fn remember_brands(
+        &self,
+        household: &HouseholdId,
+        brands: impl IntoIterator<Item = String>,
+    ) {
+        let book = self.book(household);
+        lock(&book).past_brands.extend(brands);
     }
 
     /// Removes order `order_id` (its decision could not be stored, so it

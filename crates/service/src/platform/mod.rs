@@ -7,8 +7,9 @@
 //! step, each change in one transaction with its audit entry. At start the
 //! memory is rebuilt from the store: enabled plugins are loaded (from the
 //! artifact cache, filled from the store's compiled artifacts when it is
-//! empty, so nothing another node compiled is compiled again), orders are
-//! restored, brand reports are recounted from the stored decisions.
+//! empty, so nothing another node compiled is compiled again), the live and
+//! recent orders are put back in the order book with the brands each
+//! household bought from (not the whole history).
 //!
 //! One concept per file: [`clock`], [`metrics`], `operator` (brands,
 //! plugins, policy, households' creation), `household` (a household's own
@@ -348,8 +349,20 @@ impl Platform {
         {
             registry.observe(&key, &hash, day);
         }
-        for order in self.store.all_orders().await? {
+        // Only what the book holds: live orders and settled ones from the
+        // last `SETTLED_ORDERS_KEPT_DAYS` (no mandate looks further back),
+        // plus the brands each household ever bought from. Start-up follows
+        // what is live, not the history.
+        let since = today
+            .plus(-vitrine_core::mandate::SETTLED_ORDERS_KEPT_DAYS)
+            .start();
+        for order in self.store.book_orders(since).await? {
             self.engine.orders().restore(order, today);
+        }
+        for (household, brand) in self.store.household_brands().await? {
+            self.engine
+                .orders()
+                .remember_brands(&HouseholdId(household), [brand]);
         }
         Ok(())
     }
