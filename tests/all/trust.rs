@@ -609,16 +609,20 @@ fn integers_at_the_edges_of_their_types_are_invalid_output_naming_the_field() {
 
 #[test]
 fn a_need_of_the_largest_quantity_is_bucketed_without_wrapping() {
+    use vitrine_core::minimiser::ROUND_DOWN_SHARE;
     for amount in [u32::MAX, u32::MAX - 1, 7_501, 1_000_000] {
         let q = vitrine_core::minimiser::bucket(Quantity {
             amount,
             unit: Unit::Millilitre,
         });
+        // Up to the next bucket, or down to one within a tenth (a volume
+        // just above a bucket): never wrapped to something small.
         assert!(
-            q.amount >= amount.min(u32::MAX - 7_500),
+            f64::from(q.amount) >= f64::from(amount) * (1.0 - ROUND_DOWN_SHARE),
             "{amount} → {}",
             q.amount
         );
+        assert_eq!(q.amount % 7_500, 0, "{amount} → {}", q.amount);
     }
     let _ = Day(0);
 }
