@@ -245,7 +245,10 @@ async fn looping_plugin_times_out_without_delaying_the_auction() {
                 "{name} took {:?}",
                 report.wall_time
             );
-        } else if report.outcome_code() == "timeout" && report.wall_time >= deadline {
+        } else if report.outcome_code() == "timeout"
+            && expected_code(name) != "timeout"
+            && report.wall_time >= deadline
+        {
             // On a loaded machine a plugin still growing its memory or its
             // stack when the deadline came is stopped by the deadline: as
             // contained, for this test of the fan-out (each is checked on
