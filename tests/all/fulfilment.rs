@@ -550,3 +550,61 @@ async fn a_restart_reads_live_and_recent_orders_only_and_still_knows_every_brand
     assert_eq!(status, StatusCode::CREATED, "{decision}");
     assert_eq!(decision["placement"]["decision"], "ordered", "{decision:#}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_ask_expires_frees_its_need_and_the_next_decision_says_so() {
+    let s = service().await;
+    s.sample_brand("dairy").await;
+    let household = s.family("fam").await;
+    let (status, decision, _) = s
+        .call(
+            "POST",
+            "/v1/households/fam/decisions",
+            Some(&household),
+            json_body(&milk_need("fam", "need-1")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{decision}");
+    let order = decision["placement"]["order"].clone();
+    assert_eq!(order["status"], "awaiting_approval");
+    let expires = order["ask_expires_at"].as_i64().unwrap();
+    // A second before it expires: still waiting; at the expiry: expired.
+    s.clock.set(Timestamp(expires - 1));
+    s.platform.dispatch_due().await.unwrap();
+    let (_, inbox, _) = s
+        .call("GET", "/v1/households/fam/inbox", Some(&household), None)
+        .await;
+    assert_eq!(inbox[0]["kind"], "approval_needed", "{inbox}");
+    s.clock.set(Timestamp(expires));
+    s.platform.dispatch_due().await.unwrap();
+    let (_, inbox, _) = s
+        .call("GET", "/v1/households/fam/inbox", Some(&household), None)
+        .await;
+    assert_eq!(inbox[0]["kind"], "ask_expired", "{inbox}");
+    // Approving it now is too late.
+    let id = order["id"].as_str().unwrap();
+    let (status, _, _) = s
+        .call(
+            "POST",
+            &format!("/v1/households/fam/orders/{id}/approve"),
+            Some(&household),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // The need is free, and its next decision explains why it is decided again.
+    let (status, again, _) = s
+        .call(
+            "POST",
+            "/v1/households/fam/decisions",
+            Some(&household),
+            json_body(&json!({"need_id": "need-1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    let text = again["explanation"]["text"].as_str().unwrap();
+    assert!(
+        text.contains("Asked before: the ask to dairy expired unanswered on"),
+        "{text}"
+    );
+}

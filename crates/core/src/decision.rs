@@ -444,6 +444,7 @@ impl<B: Bidder> DecisionEngine<B> {
             &household.currency,
         );
         explanation.let_down(let_down);
+        explanation.expired_asks(&self.orders.expired_asks(&household.id, &need.id));
         let suffix = need.id.trim_start_matches("need-");
         let id = if attempt <= 1 {
             format!("dec-{suffix}")

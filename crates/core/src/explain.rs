@@ -137,6 +137,26 @@ impl Explanation {
         }
         self.let_down = brands;
     }
+
+    /// Says, after the need's line, that earlier asks for this need
+    /// expired unanswered ((brand, when)), so it is decided again.
+    pub fn expired_asks(&mut self, asks: &[(String, vitrine_types::time::Timestamp)]) {
+        if asks.is_empty() {
+            return;
+        }
+        let said: Vec<String> = asks
+            .iter()
+            .map(|(brand, at)| format!("to {brand} expired unanswered on {}", at.day().date()))
+            .collect();
+        let line = format!(
+            "\nAsked before: the ask {}; decided again.",
+            said.join(", the ask ")
+        );
+        match self.text.find('\n') {
+            Some(at) => self.text.insert_str(at, &line),
+            None => self.text.push_str(&line),
+        }
+    }
 }
 
 fn offer_part(s: &ScoredOffer) -> OfferPart {

@@ -48,6 +48,29 @@ impl Store {
         Ok(row.map(|r| r.get(0)))
     }
 
+    /// Whether a node stored the artifact of `sha256` for `fingerprint`
+    /// (without reading it).
+    pub async fn has_artifact(&self, sha256: &str, fingerprint: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT 1 FROM artifacts WHERE sha256 = ? AND fingerprint = ?")
+            .bind(sha256)
+            .bind(fingerprint)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// The hashes of every artifact stored for `fingerprint`.
+    pub async fn artifact_hashes(
+        &self,
+        fingerprint: &str,
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let rows = sqlx::query("SELECT sha256 FROM artifacts WHERE fingerprint = ?")
+            .bind(fingerprint)
+            .fetch_all(self.reader())
+            .await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
     /// Deletes every shared artifact (nodes then compile again and share
     /// anew). For benchmarks and for an operator who wants the store
     /// smaller after removing plugin versions.

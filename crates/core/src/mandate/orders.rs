@@ -741,6 +741,21 @@ impl OrderBook {
             .collect()
     }
 
+    /// Asks for `need_id` that expired unanswered: (brand, when it
+    /// expired), for the explanation of the need's next decision.
+    pub fn expired_asks(&self, household: &HouseholdId, need_id: &str) -> Vec<(String, Timestamp)> {
+        let book = self.book(household);
+        let book = lock(&book);
+        book.orders
+            .iter()
+            .filter(|o| o.need_id == need_id && o.status == OrderStatus::Expired)
+            .map(|o| {
+                let at = o.history.last().map_or(o.created_at, |s| s.at);
+                (o.brand.clone(), at)
+            })
+            .collect()
+    }
+
     /// The order `order_id` of `household`, as the book has it.
     pub fn order(&self, household: &HouseholdId, order_id: &str) -> Option<Order> {
         let book = self.book(household);

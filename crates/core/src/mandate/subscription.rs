@@ -278,13 +278,30 @@ impl Subscription {
 
     /// At its renewal point: ended, so the category is auctioned again.
     pub fn renewed(&self, now: Timestamp) -> Subscription {
+        self.moved_by_platform(
+            SubscriptionStatus::Ended,
+            "renewal point reached; the category is auctioned again".into(),
+            now,
+        )
+    }
+
+    /// The subscription put in `status` by the platform (not the
+    /// household), with why in `note`; the history says the status
+    /// (`ended`, `paused`). Ended when its brand lets a delivery down,
+    /// paused when its mandate no longer allows a delivery.
+    pub fn moved_by_platform(
+        &self,
+        status: SubscriptionStatus,
+        note: String,
+        now: Timestamp,
+    ) -> Subscription {
         let mut next = self.clone();
-        next.status = SubscriptionStatus::Ended;
+        next.status = status;
         next.history.push(SubscriptionStep {
-            what: "ended".into(),
+            what: status.as_str().to_owned(),
             at: now,
             by: "platform".into(),
-            note: Some("renewal point reached; the category is auctioned again".into()),
+            note: Some(note),
         });
         next
     }

@@ -284,9 +284,16 @@ impl Platform {
         // What another node compiled is copied from the store, not compiled
         // again; what is in no store yet is shared once loaded.
         let mut unshared = Vec::new();
-        for (version, _, _) in &enabled {
-            if !self.fetch_artifact(&version.sha256).await {
-                unshared.push(version.sha256.clone());
+        if let Some(cache) = self.runtime.cache() {
+            let stored = self.store.artifact_hashes(cache.fingerprint()).await?;
+            for (version, _, _) in &enabled {
+                if !stored.contains(&version.sha256) {
+                    unshared.push(version.sha256.clone());
+                } else if !cache.contains(&version.sha256)
+                    && let Err(e) = self.import_artifact(&version.sha256).await
+                {
+                    tracing::warn!(error = %e, "could not read a compiled plugin from the store");
+                }
             }
         }
         let lanes = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -398,19 +405,32 @@ impl Platform {
         let Some(cache) = self.runtime.cache() else {
             return false;
         };
-        match self.store.artifact(sha256, cache.fingerprint()).await {
-            Ok(Some(bytes)) => {
-                if !cache.contains(sha256) {
+        let fetched = if cache.contains(sha256) {
+            self.store.has_artifact(sha256, cache.fingerprint()).await
+        } else {
+            self.import_artifact(sha256).await
+        };
+        fetched.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not read a compiled plugin from the store");
+            false
+        })
+    }
+
+    /// Copies `sha256`'s artifact from the store into the cache; whether
+    /// the store had one.
+    async fn import_artifact(&self, sha256: &str) -> Result<bool, StoreError> {
+        let Some(cache) = self.runtime.cache() else {
+            return Ok(false);
+        };
+        Ok(
+            match self.store.artifact(sha256, cache.fingerprint()).await? {
+                Some(bytes) => {
                     cache.import(sha256, &bytes);
+                    true
                 }
-                true
-            }
-            Ok(None) => false,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read a compiled plugin from the store");
-                false
-            }
-        }
+                None => false,
+            },
+        )
     }
 
     /// Puts the cached artifacts of `sha256s` in the store, for the other

@@ -63,24 +63,19 @@ fn subscription_error(e: SubscriptionError) -> PlatformError {
 
 /// Ends `subscription` because its brand let a delivery down.
 fn let_down(subscription: &Subscription, order: &Order, now: Timestamp) -> Subscription {
-    let mut ended = subscription.clone();
-    ended.status = SubscriptionStatus::Ended;
-    ended.history.push(SubscriptionStep {
-        what: "ended".into(),
-        at: now,
-        by: "platform".into(),
-        note: Some(format!(
-            "{} {} the delivery {}; the category is auctioned again",
-            order.brand,
-            if order.status == OrderStatus::Failed {
-                "failed"
-            } else {
-                "refused"
-            },
-            order.id
-        )),
-    });
-    ended
+    let what = if order.status == OrderStatus::Failed {
+        "failed"
+    } else {
+        "refused"
+    };
+    subscription.moved_by_platform(
+        SubscriptionStatus::Ended,
+        format!(
+            "{} {what} the delivery {}; the category is auctioned again",
+            order.brand, order.id
+        ),
+        now,
+    )
 }
 
 impl Platform {
@@ -313,20 +308,14 @@ impl Platform {
                 }
             };
             let next = match (&placement.decision, &placement.order) {
-                (MandateDecision::Declined, _) | (_, None) => {
-                    let mut paused = fitted.clone();
-                    paused.status = SubscriptionStatus::Paused;
-                    paused.history.push(SubscriptionStep {
-                        what: "paused".into(),
-                        at: now,
-                        by: "platform".into(),
-                        note: Some(format!(
-                            "the mandate no longer allows this delivery ({})",
-                            placement.rule
-                        )),
-                    });
-                    paused
-                }
+                (MandateDecision::Declined, _) | (_, None) => fitted.moved_by_platform(
+                    SubscriptionStatus::Paused,
+                    format!(
+                        "the mandate no longer allows this delivery ({})",
+                        placement.rule
+                    ),
+                    now,
+                ),
                 (_, Some(order)) => fitted.delivery_ordered(day, &order.id, now),
             };
             let stored = async {
