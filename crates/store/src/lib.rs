@@ -100,18 +100,23 @@ pub(crate) fn money_column(minor: u64) -> Result<i64, StoreError> {
         .ok_or_else(|| StoreError::Write(format!("{minor} minor units is outside the money range")))
 }
 
-/// The embedded migrations as a sqlx migration source.
+/// The embedded migrations up to version `up_to`, as a sqlx migration
+/// source (tests build older schemas with a lower bound).
 #[derive(Debug)]
-struct Embedded;
+struct Embedded {
+    up_to: i64,
+}
 
 impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(
         self,
     ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, sqlx::error::BoxDynError>> + Send + 's>>
     {
-        Box::pin(async {
+        let up_to = self.up_to;
+        Box::pin(async move {
             Ok(MIGRATIONS
                 .iter()
+                .filter(|(version, _, _)| *version <= up_to)
                 .map(|&(version, name, sql)| {
                     Migration::new(
                         version,
@@ -171,7 +176,10 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.clone())
             .await?;
-        Migrator::new(Embedded).await?.run(&write).await?;
+        Migrator::new(Embedded { up_to: i64::MAX })
+            .await?
+            .run(&write)
+            .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options.clone().read_only(true))
@@ -314,6 +322,85 @@ mod tests {
         assert_eq!(
             store.setting_or_init("s", || "two".into()).await.unwrap(),
             "one"
+        );
+    }
+
+    fn order_json(id: &str, brand: &str, status: &str, created_at: i64) -> String {
+        serde_json::json!({
+            "id": id, "household": "h", "need_id": format!("need-{id}"),
+            "need_kind": "replenishment", "category": "food/dairy/milk",
+            "brand": brand, "sku": "MILK", "offer_price_minor": 100,
+            "price_paid_minor": 100, "mandate": null, "status": status,
+            "approved_by_household": false, "created_at": created_at,
+            "cancel_until": created_at + 86_400, "delivery_day": 1,
+        })
+        .to_string()
+    }
+
+    #[tokio::test]
+    async fn upgrading_to_version_7_fills_order_ages_and_the_brands_each_household_bought_from() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db");
+        // A database as version 6 left it, with orders of every age.
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+            .unwrap()
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        Migrator::new(Embedded { up_to: 6 })
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO households (id, data, created_at, updated_at) VALUES ('h', '{}', 0, 0)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        for (id, brand, status, at) in [
+            ("old-delivered", "dairy", "delivered", 10),
+            ("old-placed", "farm", "placed", 20),
+            ("new-declined", "choc", "declined", 5_000),
+            ("new-delivered", "dairy", "delivered", 6_000),
+        ] {
+            sqlx::query(
+                "INSERT INTO orders (id, household, need_id, brand, status, price_paid, data) \
+                 VALUES (?, 'h', ?, ?, ?, 100, ?)",
+            )
+            .bind(id)
+            .bind(format!("need-{id}"))
+            .bind(brand)
+            .bind(status)
+            .bind(order_json(id, brand, status, at))
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        pool.close().await;
+
+        let store = Store::open(&path).await.unwrap();
+        let mut read: Vec<String> = store
+            .book_orders(vitrine_types::time::Timestamp(1_000))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        read.sort();
+        // The live order whatever its age, the settled ones since the cut.
+        assert_eq!(read, ["new-declined", "new-delivered", "old-placed"]);
+        // Brands bought from, however long ago; not one only declined.
+        assert_eq!(
+            store.household_brands().await.unwrap(),
+            [
+                ("h".to_owned(), "dairy".to_owned()),
+                ("h".to_owned(), "farm".to_owned())
+            ]
         );
     }
 
