@@ -228,7 +228,7 @@ fn tell_loop(report: &DemoReport) {
                 format!(
                     "the need was decided again without it, and the runner-up {} serves it ({}).",
                     n.brand,
-                    format!("{:?}", n.status).to_lowercase()
+                    n.status.as_str()
                 )
             })
         );

@@ -236,7 +236,7 @@ impl Subscription {
                 note: Some(format!(
                     "every {} days at {}",
                     terms.period_days,
-                    money(order.price_paid_minor)
+                    crate::explain::money(order.price_paid_minor)
                 )),
             }],
         })
@@ -418,10 +418,6 @@ impl Subscription {
         });
         Ok(next)
     }
-}
-
-fn money(minor: u64) -> String {
-    format!("{}.{:02}", minor / 100, minor % 100)
 }
 
 #[cfg(test)]

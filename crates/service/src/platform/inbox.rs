@@ -28,6 +28,18 @@ pub enum InboxKind {
     AskExpired,
 }
 
+impl InboxKind {
+    /// As written in the API (and a webhook event's `type`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxKind::ApprovalNeeded => "approval_needed",
+            InboxKind::RefusedByBrand => "refused_by_brand",
+            InboxKind::DeliveryFailed => "delivery_failed",
+            InboxKind::AskExpired => "ask_expired",
+        }
+    }
+}
+
 /// One item of the inbox.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InboxItem {
@@ -46,7 +58,6 @@ pub struct InboxItem {
 fn item(order: Order, now: Timestamp) -> Option<InboxItem> {
     let since = order.history.last().map_or(order.created_at, |s| s.at);
     let recent = now.0 - since.0 <= INBOX_DAYS * 86_400;
-    let money = |minor: u64| format!("{}.{:02}", minor / 100, minor % 100);
     let (kind, text) = match order.status {
         OrderStatus::AwaitingApproval if order.ask_expires_at.is_none_or(|at| now < at) => (
             InboxKind::ApprovalNeeded,
@@ -54,7 +65,7 @@ fn item(order: Order, now: Timestamp) -> Option<InboxItem> {
                 "Approve {} from {} for {}?",
                 order.category,
                 order.brand,
-                money(order.price_paid_minor)
+                vitrine_core::explain::money(order.price_paid_minor)
             ),
         ),
         OrderStatus::Refused if recent => (

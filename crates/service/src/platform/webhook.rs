@@ -40,7 +40,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::Sha256;
 
-use super::inbox::InboxKind;
 use super::{Platform, PlatformError};
 use vitrine_core::household::HouseholdId;
 use vitrine_store::tokens::Principal;
@@ -388,15 +387,6 @@ async fn check_url_resolving(
     Ok(parsed)
 }
 
-fn kind_name(kind: InboxKind) -> &'static str {
-    match kind {
-        InboxKind::ApprovalNeeded => "approval_needed",
-        InboxKind::RefusedByBrand => "refused_by_brand",
-        InboxKind::DeliveryFailed => "delivery_failed",
-        InboxKind::AskExpired => "ask_expired",
-    }
-}
-
 fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -612,7 +602,7 @@ impl Platform {
             }
             let mut tx = self.store.begin().await?;
             for item in fresh {
-                let kind = kind_name(item.kind);
+                let kind = item.kind.as_str();
                 let id = format!("{}.{kind}", item.order.id);
                 let payload = json!({
                     "id": id,
