@@ -258,6 +258,26 @@ async fn a_webhook_url_that_could_reach_the_operators_network_is_refused() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(log["url"], Value::Null, "nothing was set: {log}");
+    // Extremes: a URL over 2,048 bytes, control and bidi characters, an
+    // empty one, a port out of range: each refused with a 4xx, nothing set.
+    for url in [
+        format!("https://hooks.example.com/{}", "a".repeat(3_000)),
+        "https://hooks.example.com/\u{0}x".to_owned(),
+        "https://hooks.exa\u{202e}mple.com/".to_owned(),
+        "https://hooks.example.com\r\nX-Injected: 1/".to_owned(),
+        String::new(),
+        "https://hooks.example.com:99999/".to_owned(),
+    ] {
+        let (status, answer) = set_webhook(&s, &token, &url).await;
+        assert!(
+            status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::BAD_REQUEST,
+            "{status} {answer}"
+        );
+    }
+    let (_, log, _) = s
+        .call("GET", "/v1/households/fam/webhook", Some(&token), None)
+        .await;
+    assert_eq!(log["url"], Value::Null, "{log}");
     // A field the API does not take: refused as any bad body is.
     let (status, _, _) = s
         .call(

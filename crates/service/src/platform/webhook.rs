@@ -331,6 +331,13 @@ fn check_url(url: &str, policy: &WebhookPolicy) -> Result<reqwest::Url, Platform
             "the URL is longer than {MAX_URL_BYTES} bytes"
         )));
     }
+    // A URL the household cannot read as it is (control, invisible or bidi
+    // characters, spaces) is refused rather than percent-encoded.
+    if !vitrine_types::text::is_normal(url) || url.contains(' ') {
+        return Err(refused(
+            "the URL has control, invisible or space characters",
+        ));
+    }
     let parsed = reqwest::Url::parse(url).map_err(|e| refused(format!("not a URL: {e}")))?;
     match parsed.scheme() {
         "https" => {}
