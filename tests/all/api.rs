@@ -2,12 +2,12 @@
 //! route, tokens missing or wrong, other tenants' resources, malformed and
 //! oversized bodies, bad plugins, idempotent retries.
 
+use crate::kit::{OPERATOR, json_body, milk_need, service};
 use axum::body::Body;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use vitrine_service::api::routes::{Access, ROUTES};
 use vitrine_testkit::hostile;
-use vitrine_testkit::service::{OPERATOR, json_body, milk_need, service};
 
 fn concrete(path: &str) -> String {
     path.replace("{brand}", "dairy")
@@ -264,7 +264,7 @@ async fn a_brand_reads_only_its_own_plugins_orders_and_reports() {
         "a raw household id reached a brand: {text}"
     );
     // The report is issued once the day is over, then returned as stored.
-    let today = vitrine_testkit::service::today().date().to_string();
+    let today = crate::kit::today().date().to_string();
     let (status, body, _) = s
         .call(
             "GET",
@@ -276,7 +276,7 @@ async fn a_brand_reads_only_its_own_plugins_orders_and_reports() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(error_code(&body), "day_not_over");
     s.clock.set(vitrine_types::time::Timestamp::at(
-        vitrine_testkit::service::today().plus(1),
+        crate::kit::today().plus(1),
         9,
     ));
     let (status, first, _) = s
@@ -543,7 +543,7 @@ async fn a_household_posts_data_gets_needs_and_decisions_answers_and_erases() {
     s.sample_brand("dairy").await;
     s.sample_brand("farm-coop").await;
     let fam = s.family("fam").await;
-    let events = json!({"inventory": [{"category": "food/dairy/milk", "amount": 0, "unit": "millilitre", "at": vitrine_types::time::Timestamp::at(vitrine_testkit::service::today(), 20).0}]});
+    let events = json!({"inventory": [{"category": "food/dairy/milk", "amount": 0, "unit": "millilitre", "at": vitrine_types::time::Timestamp::at(crate::kit::today(), 20).0}]});
     let (status, body, _) = s
         .call(
             "POST",

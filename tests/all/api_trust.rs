@@ -8,12 +8,10 @@
 //! per brand is kept; a panic in a handler is a JSON 500; every error,
 //! a malformed path's included, is JSON.
 
+use crate::kit::{OPERATOR, Service, json_body, milk_need, service, service_configured, today};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use vitrine_core::household::DataField;
-use vitrine_testkit::service::{
-    OPERATOR, Service, json_body, milk_need, service, service_configured, today,
-};
 use vitrine_types::time::Timestamp;
 
 fn code(body: &Value) -> &str {

@@ -10,13 +10,13 @@
 
 use std::path::Path;
 
+use crate::kit::{OPERATOR, Service, json_body, milk_need, service_sharing, today};
 use axum::body::Body;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use vitrine_service::api::routes::ROUTES;
 use vitrine_sim::samples::Sample;
 use vitrine_sim::scenario::{demo_start, family};
-use vitrine_testkit::service::{OPERATOR, Service, json_body, milk_need, service_sharing, today};
 
 /// What a cell expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,11 +3,11 @@
 //! a refusal sends the need to the next eligible offer; a brand that does
 //! not answer is refused for it; bad input changes nothing.
 
+use crate::kit::{Service, json_body, milk_need, service, today};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use vitrine_service::platform::Upload;
 use vitrine_sim::samples::Sample;
-use vitrine_testkit::service::{Service, json_body, milk_need, service, today};
 use vitrine_types::time::Timestamp;
 
 /// Household `fam` with an approved (placed) milk order; returns its token,
@@ -227,7 +227,7 @@ async fn a_delivered_order_raises_the_households_stock_and_each_step_is_recorded
         .call(
             "GET",
             "/v1/audit?limit=1000",
-            Some(vitrine_testkit::service::OPERATOR),
+            Some(crate::kit::OPERATOR),
             None,
         )
         .await;
@@ -606,5 +606,54 @@ async fn an_unanswered_ask_expires_frees_its_need_and_the_next_decision_says_so(
     assert!(
         text.contains("Asked before: the ask to dairy expired unanswered on"),
         "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_keeps_the_delivery_address_and_this_months_settled_orders_in_the_book() {
+    let s = service().await;
+    let dairy = s.sample_brand("dairy").await;
+    let (household, order) = placed(&s, "need-1").await;
+    let id = order["id"].as_str().unwrap().to_owned();
+    let address = json!({"name": "Martin", "line": "3 rue Bossuet", "postal_code": "69006",
+                         "city": "Lyon", "instructions": null});
+    let (status, stored, _) = s
+        .call(
+            "PUT",
+            "/v1/households/fam/delivery",
+            Some(&household),
+            json_body(&address),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{stored}");
+    make_final(&s, 2).await;
+    for action in ["accept", "deliver"] {
+        let body = if action == "deliver" {
+            json!({})
+        } else {
+            json!(null)
+        };
+        assert_eq!(
+            act(&s, &dairy, "dairy", &id, action, body).await.0,
+            StatusCode::OK
+        );
+    }
+    s.clock.set(Timestamp::at(today().plus(3), 9));
+    let s = s.restart(&|_| {}).await;
+    let fam = vitrine_core::household::HouseholdId("fam".into());
+    let kept = s.platform.household("fam").unwrap();
+    assert_eq!(
+        serde_json::to_value(&kept.delivery).unwrap()["city"],
+        "Lyon",
+        "the address outlives a restart"
+    );
+    assert!(
+        s.platform
+            .engine()
+            .orders()
+            .orders(&fam)
+            .iter()
+            .any(|o| o.id == id),
+        "a delivered order of three days ago is back in the book (it counts in this month's budget)"
     );
 }

@@ -19,3 +19,9 @@ mod service;
 mod subscriptions;
 mod trust;
 mod webhooks;
+
+/// The service fixtures the API suite uses: SQLite here; `tests/postgres`
+/// runs the same modules with PostgreSQL's.
+mod kit {
+    pub use vitrine_testkit::service::*;
+}

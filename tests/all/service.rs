@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::kit::{OPERATOR, milk_need, open_platform, today};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use vitrine_service::api::{ApiConfig, serve};
@@ -9,7 +10,6 @@ use vitrine_service::platform::{Clock, NeedRef};
 use vitrine_sim::samples::Sample;
 use vitrine_sim::scenario::{demo_start, family};
 use vitrine_store::tokens::Principal;
-use vitrine_testkit::service::{OPERATOR, milk_need, open_platform, today};
 use vitrine_types::time::Timestamp;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,9 +5,9 @@
 //! the brand sees it under its pseudonym; at the renewal point it ends and
 //! the category is auctioned again; a refused delivery ends it too.
 
+use crate::kit::{Service, json_body, service, today};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use vitrine_testkit::service::{Service, json_body, service, today};
 use vitrine_types::time::{Day, Timestamp};
 
 fn yogurt_need(id: &str) -> Value {

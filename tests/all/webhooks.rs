@@ -6,10 +6,10 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::kit::{Service, json_body, milk_need, service, service_configured};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 use vitrine_service::platform::webhook::{self, SignatureError};
-use vitrine_testkit::service::{Service, json_body, milk_need, service, service_configured};
 use vitrine_types::time::Timestamp;
 
 /// What the receiver got: the event id, the signature header, the body.

@@ -110,7 +110,7 @@ fn prepare(db: &Path, artifacts: &Path, versions: usize) -> anyhow::Result<()> {
     tokio.block_on(async {
         let platform = Platform::open(
             PlatformConfig {
-                db: db.to_owned(),
+                db: db.into(),
                 artifact_dir: Some(artifacts.to_owned()),
                 ..PlatformConfig::default()
             },

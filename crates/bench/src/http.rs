@@ -114,7 +114,7 @@ pub(super) fn start_service(
         let platform = Arc::new(
             Platform::open(
                 PlatformConfig {
-                    db: dir.path().join("bench.db"),
+                    db: dir.path().join("bench.db").into(),
                     limits,
                     ..PlatformConfig::default()
                 },

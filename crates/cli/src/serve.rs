@@ -4,7 +4,7 @@
 //! (`--config`), then the defaults (docs/OPERATIONS.md lists them all).
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,13 +17,15 @@ use vitrine_runtime::Limits;
 use vitrine_service::api::{ApiConfig, serve};
 use vitrine_service::platform::webhook::WebhookPolicy;
 use vitrine_service::platform::{Clock, Platform, PlatformConfig};
-use vitrine_store::Store;
+use vitrine_store::{Location, Store};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct ServeArgs {
-    /// The SQLite database (created if missing). Default `vitrine.db`.
-    #[arg(long, env = "VITRINE_DB", value_name = "PATH")]
-    db: Option<PathBuf>,
+    /// The database: a SQLite file (created if missing; default
+    /// `vitrine.db`) or a PostgreSQL URL (`postgres://user@host/db`), which
+    /// several nodes can share.
+    #[arg(long, env = "VITRINE_DB", value_name = "PATH|URL")]
+    db: Option<Location>,
     /// Address to listen on. Default `127.0.0.1:8080`.
     #[arg(long, env = "VITRINE_LISTEN", value_name = "ADDR")]
     listen: Option<SocketAddr>,
@@ -50,7 +52,7 @@ pub(super) struct ServeArgs {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub(super) struct SettingsFile {
-    db: Option<PathBuf>,
+    db: Option<Location>,
     listen: Option<SocketAddr>,
     artifact_dir: Option<PathBuf>,
     body_limit_bytes: Option<usize>,
@@ -183,7 +185,7 @@ pub(super) async fn serve_until_signal(
     let addr = listener.local_addr()?;
     println!(
         "vitrine: listening on http://{addr} (database {})",
-        platform.store().path().display()
+        platform.store().location()
     );
     tracing::info!(%addr, "listening");
     serve(platform.clone(), listener, api, cycle, shutdown_signal()).await?;
@@ -206,7 +208,7 @@ pub(super) fn run(args: ServeArgs) -> ExitCode {
             let db = settings.platform.db.clone();
             let platform = Platform::open(settings.platform, Clock::System)
                 .await
-                .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", db.display()))?;
+                .map_err(|e| anyhow::anyhow!("cannot open the database {db}: {e}"))?;
             serve_until_signal(Arc::new(platform), listener, settings.api, settings.cycle).await
         })
     })();
@@ -224,18 +226,20 @@ pub(super) fn run(args: ServeArgs) -> ExitCode {
 pub(super) enum AuditCommand {
     /// Check the audit log's hash chain; names the first broken entry.
     Verify {
-        /// The database.
-        #[arg(long, value_name = "PATH")]
-        db: PathBuf,
+        /// The database (a SQLite path or a PostgreSQL URL).
+        #[arg(long, value_name = "PATH|URL")]
+        db: Location,
     },
 }
 
 pub(super) fn audit(command: AuditCommand) -> ExitCode {
     let AuditCommand::Verify { db } = command;
     let result = (|| -> anyhow::Result<_> {
-        anyhow::ensure!(Path::new(&db).exists(), "{} does not exist", db.display());
+        if let Some(path) = db.sqlite_path() {
+            anyhow::ensure!(path.exists(), "{} does not exist", path.display());
+        }
         runtime()?.block_on(async {
-            let store = Store::open(&db).await?;
+            let store = Store::connect(&db).await?;
             let verified = store.verify_audit().await?;
             store.close().await;
             Ok(verified)
@@ -243,10 +247,7 @@ pub(super) fn audit(command: AuditCommand) -> ExitCode {
     })();
     match result {
         Ok(Ok(n)) => {
-            println!(
-                "ok: {n} audit entries, the chain verifies ({})",
-                db.display()
-            );
+            println!("ok: {n} audit entries, the chain verifies ({db})");
             ExitCode::SUCCESS
         }
         Ok(Err(broken)) => {

@@ -271,7 +271,7 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
     let platform = Arc::new(
         Platform::open(
             PlatformConfig {
-                db: dir.path().join("vitrine.db"),
+                db: dir.path().join("vitrine.db").into(),
                 decision: decision_config,
                 // The family's receiver listens on this machine.
                 webhooks: vitrine_service::platform::webhook::WebhookPolicy {

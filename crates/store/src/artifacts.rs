@@ -19,7 +19,7 @@ impl Tx {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO artifacts (sha256, fingerprint, bytes, created_at) VALUES (?, ?, ?, ?) \
+            "INSERT INTO artifacts (sha256, fingerprint, bytes, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (sha256, fingerprint) DO UPDATE SET bytes = excluded.bytes, \
              created_at = excluded.created_at",
         )
@@ -40,7 +40,7 @@ impl Store {
         sha256: &str,
         fingerprint: &str,
     ) -> Result<Option<Vec<u8>>, StoreError> {
-        let row = sqlx::query("SELECT bytes FROM artifacts WHERE sha256 = ? AND fingerprint = ?")
+        let row = sqlx::query("SELECT bytes FROM artifacts WHERE sha256 = $1 AND fingerprint = $2")
             .bind(sha256)
             .bind(fingerprint)
             .fetch_optional(self.reader())
@@ -51,7 +51,7 @@ impl Store {
     /// Whether a node stored the artifact of `sha256` for `fingerprint`
     /// (without reading it).
     pub async fn has_artifact(&self, sha256: &str, fingerprint: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT 1 FROM artifacts WHERE sha256 = ? AND fingerprint = ?")
+        let row = sqlx::query("SELECT 1 FROM artifacts WHERE sha256 = $1 AND fingerprint = $2")
             .bind(sha256)
             .bind(fingerprint)
             .fetch_optional(self.reader())
@@ -64,7 +64,7 @@ impl Store {
         &self,
         fingerprint: &str,
     ) -> Result<std::collections::HashSet<String>, StoreError> {
-        let rows = sqlx::query("SELECT sha256 FROM artifacts WHERE fingerprint = ?")
+        let rows = sqlx::query("SELECT sha256 FROM artifacts WHERE fingerprint = $1")
             .bind(fingerprint)
             .fetch_all(self.reader())
             .await?;

@@ -81,55 +81,73 @@ pub struct AuditRecord {
 }
 
 impl Tx {
+    /// The chain's last entry as committed. On PostgreSQL this takes the
+    /// audit lock first (held until the transaction ends), so no other
+    /// node appends between this read and this transaction's commit.
     async fn head(&mut self) -> Result<(i64, String), StoreError> {
-        let cached = self.pending_head.clone().or_else(|| {
-            self.audit_head
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone()
-        });
-        if let Some(head) = cached {
+        if self.backend == super::Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(super::AUDIT_LOCK)
+                .execute(&mut *self.tx)
+                .await?;
+        } else if let Some(head) = self
+            .audit_head
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        {
             return Ok(head);
         }
         let last = sqlx::query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
             .fetch_optional(&mut *self.tx)
             .await?;
         Ok(match last {
-            Some(row) => (row.get::<i64, _>(0), row.get::<String, _>(1)),
+            Some(row) => (row.try_get::<i64, _>(0)?, row.try_get::<String, _>(1)?),
             None => (0, GENESIS.to_owned()),
         })
     }
 
-    /// Appends several entries, chained, in one statement.
-    pub(crate) async fn audit_many(&mut self, records: &[&AuditRecord]) -> Result<(), StoreError> {
-        if records.is_empty() {
-            return Ok(());
+    /// Queues entries, to be appended when the transaction commits.
+    pub(crate) fn audit_many(&mut self, records: Vec<AuditRecord>) {
+        self.pending_audit.extend(records);
+    }
+
+    /// Appends the queued entries, chained, in as few statements as the
+    /// backend allows; returns the new head (`None` with nothing queued).
+    pub(crate) async fn flush_audit(&mut self) -> Result<Option<(i64, String)>, StoreError> {
+        if self.pending_audit.is_empty() {
+            return Ok(None);
         }
+        let records = std::mem::take(&mut self.pending_audit);
         let (mut seq, mut prev) = self.head().await?;
         let mut rows = Vec::with_capacity(records.len());
-        for r in records {
+        for r in &records {
             seq += 1;
             let detail = r.detail.to_string();
             let hash = entry_hash(seq, r.at, &r.actor, &r.action, &r.subject, &detail, &prev);
-            rows.push((seq, *r, detail, prev, hash.clone()));
+            rows.push((seq, r, detail, prev, hash.clone()));
             prev = hash;
         }
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) ",
-        );
-        q.push_values(&rows, |mut b, (seq, r, detail, prev, hash)| {
-            b.push_bind(*seq)
-                .push_bind(r.at.0)
-                .push_bind(&r.actor)
-                .push_bind(&r.action)
-                .push_bind(&r.subject)
-                .push_bind(detail)
-                .push_bind(prev)
-                .push_bind(hash);
-        });
-        q.build().execute(&mut *self.tx).await?;
-        self.pending_head = Some((seq, prev));
-        Ok(())
+        for chunk in rows.chunks(super::rows_per_statement(8)) {
+            let sql = format!(
+                "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) {}",
+                super::values_clause(chunk.len(), 8)
+            );
+            let mut q = sqlx::query(&sql);
+            for (seq, r, detail, prev, hash) in chunk {
+                q = q
+                    .bind(*seq)
+                    .bind(r.at.0)
+                    .bind(&r.actor)
+                    .bind(&r.action)
+                    .bind(&r.subject)
+                    .bind(detail)
+                    .bind(prev)
+                    .bind(hash);
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        Ok(Some((seq, prev)))
     }
 
     /// Appends an entry in this transaction (it lands with the change it
@@ -142,18 +160,18 @@ impl Tx {
         subject: &str,
         detail: &serde_json::Value,
     ) -> Result<(), StoreError> {
-        let record = AuditRecord {
+        self.audit_many(vec![AuditRecord {
             at,
             actor: actor.to_owned(),
             action: action.to_owned(),
             subject: subject.to_owned(),
             detail: detail.clone(),
-        };
-        self.audit_many(&[&record]).await
+        }]);
+        Ok(())
     }
 }
 
-fn entry(row: &sqlx::sqlite::SqliteRow) -> AuditEntry {
+fn entry(row: &sqlx::any::AnyRow) -> AuditEntry {
     AuditEntry {
         seq: row.get("seq"),
         at: Timestamp(row.get("at")),
@@ -170,7 +188,7 @@ impl Store {
     /// The entries about `subject` (`brand:dairy`), oldest first, at most
     /// 10,000.
     pub async fn audit_entries_about(&self, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM audit WHERE subject = ? ORDER BY seq LIMIT 10000")
+        let rows = sqlx::query("SELECT * FROM audit WHERE subject = $1 ORDER BY seq LIMIT 10000")
             .bind(subject)
             .fetch_all(self.reader())
             .await?;
@@ -183,7 +201,7 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?")
+        let rows = sqlx::query("SELECT * FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2")
             .bind(after)
             .bind(limit)
             .fetch_all(self.reader())

@@ -2,11 +2,11 @@
 //! prepared set of rows (serialised by the caller, off the writer); one
 //! writer task takes every decision waiting, up to [`MAX_BATCH`], and
 //! writes them in one transaction with one multi-row statement per table,
-//! so a burst of N decisions costs a handful of round trips to SQLite
+//! so a burst of N decisions costs a handful of round trips to the database
 //! instead of several per decision. Each caller is answered only after the
 //! commit: an acknowledged decision is stored.
 
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
 use super::audit::AuditRecord;
@@ -46,6 +46,7 @@ struct PreparedOrder {
     mandate: Option<String>,
     spends: bool,
     data: String,
+    created_at: i64,
 }
 
 impl PreparedDecision {
@@ -78,6 +79,7 @@ impl PreparedDecision {
                 mandate: o.mandate.clone(),
                 spends: o.status.spends(),
                 data: serde_json::to_string(o)?,
+                created_at: o.created_at.0,
             }),
         };
         Ok(PreparedDecision {
@@ -155,25 +157,27 @@ pub(crate) fn start(store: Store) -> Writer {
 /// its need already had a decision).
 async fn write(store: &Store, rows: &[PreparedDecision]) -> Result<Vec<bool>, StoreError> {
     let mut tx: Tx = store.begin().await?;
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "INSERT OR IGNORE INTO decisions (id, household, need_id, at, outcome, data) ",
-    );
-    q.push_values(rows, |mut b, r| {
-        b.push_bind(&r.id)
-            .push_bind(&r.household)
-            .push_bind(&r.need_id)
-            .push_bind(r.at)
-            .push_bind(r.outcome)
-            .push_bind(&r.data);
-    });
-    q.push(" RETURNING household, id");
-    let inserted: Vec<(String, String)> = q
-        .build()
-        .fetch_all(&mut *tx.tx)
-        .await?
-        .iter()
-        .map(|row| (row.get(0), row.get(1)))
-        .collect();
+    let mut inserted: Vec<(String, String)> = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(super::rows_per_statement(6)) {
+        let sql = format!(
+            "INSERT INTO decisions (id, household, need_id, at, outcome, data) {} \
+             ON CONFLICT DO NOTHING RETURNING household, id",
+            super::values_clause(chunk.len(), 6)
+        );
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q
+                .bind(&r.id)
+                .bind(&r.household)
+                .bind(&r.need_id)
+                .bind(r.at)
+                .bind(r.outcome)
+                .bind(&r.data);
+        }
+        for row in q.fetch_all(&mut *tx.tx).await? {
+            inserted.push((row.try_get(0)?, row.try_get(1)?));
+        }
+    }
     // Two decisions of one need in one batch: the first row inserted wins.
     let mut seen = std::collections::HashSet::new();
     let written: Vec<bool> = rows
@@ -193,69 +197,106 @@ async fn write(store: &Store, rows: &[PreparedDecision]) -> Result<Vec<bool>, St
     if kept.is_empty() {
         return Ok(written);
     }
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO needs (id, household, kind, category, data, raised_at, decision, open, attempts) ",
-    );
-    q.push_values(&kept, |mut b, r| {
-        b.push_bind(&r.need_id)
-            .push_bind(&r.household)
-            .push_bind(r.need_kind)
-            .push_bind(&r.need_category)
-            .push_bind(&r.need_data)
-            .push_bind(r.need_raised_at)
-            .push_bind(&r.id)
-            .push_bind(r.need_open)
-            .push_bind(1_i64);
-    });
-    q.push(
-        " ON CONFLICT (household, id) DO UPDATE SET decision = excluded.decision, \
-         open = excluded.open, attempts = needs.attempts + 1",
-    );
-    q.build().execute(&mut *tx.tx).await?;
+    for chunk in kept.chunks(super::rows_per_statement(9)) {
+        let sql = format!(
+            "INSERT INTO needs (id, household, kind, category, data, raised_at, decision, open, attempts) \
+             {} ON CONFLICT (household, id) DO UPDATE SET decision = excluded.decision, \
+             open = excluded.open, attempts = needs.attempts + 1",
+            super::values_clause(chunk.len(), 9)
+        );
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q
+                .bind(&r.need_id)
+                .bind(&r.household)
+                .bind(r.need_kind)
+                .bind(&r.need_category)
+                .bind(&r.need_data)
+                .bind(r.need_raised_at)
+                .bind(&r.id)
+                .bind(i64::from(r.need_open))
+                .bind(1_i64);
+        }
+        q.execute(&mut *tx.tx).await?;
+    }
     let with_orders: Vec<(&PreparedDecision, &PreparedOrder)> = kept
         .iter()
         .filter_map(|r| r.order.as_ref().map(|o| (*r, o)))
         .collect();
-    if !with_orders.is_empty() {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO orders (id, household, need_id, brand, status, price_paid, data) ",
+    for chunk in with_orders.chunks(super::rows_per_statement(8)) {
+        let sql = format!(
+            "INSERT INTO orders (id, household, need_id, brand, status, price_paid, data, created_at) {}",
+            super::values_clause(chunk.len(), 8)
         );
-        q.push_values(&with_orders, |mut b, (r, o)| {
-            b.push_bind(&o.id)
-                .push_bind(&r.household)
-                .push_bind(&r.need_id)
-                .push_bind(&o.brand)
-                .push_bind(&o.status)
-                .push_bind(o.price_paid)
-                .push_bind(&o.data);
-        });
-        q.build().execute(&mut *tx.tx).await?;
-        let spending: Vec<_> = with_orders.iter().filter(|(_, o)| o.spends).collect();
-        if !spending.is_empty() {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO ledger (household, order_id, mandate, amount, at) ",
-            );
-            q.push_values(&spending, |mut b, (r, o)| {
-                b.push_bind(&r.household)
-                    .push_bind(&o.id)
-                    .push_bind(&o.mandate)
-                    .push_bind(o.price_paid)
-                    .push_bind(r.at);
-            });
-            q.build().execute(&mut *tx.tx).await?;
+        let mut q = sqlx::query(&sql);
+        for (r, o) in chunk {
+            q = q
+                .bind(&o.id)
+                .bind(&r.household)
+                .bind(&r.need_id)
+                .bind(&o.brand)
+                .bind(&o.status)
+                .bind(o.price_paid)
+                .bind(&o.data)
+                .bind(o.created_at);
         }
+        q.execute(&mut *tx.tx).await?;
     }
-    let sightings: Vec<&(String, String, i64)> = kept.iter().flat_map(|r| &r.sightings).collect();
-    for chunk in sightings.chunks(200) {
-        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO k_anonymity (key, household, day) ");
-        q.push_values(chunk, |mut b, (key, household, day)| {
-            b.push_bind(key).push_bind(household).push_bind(*day);
-        });
-        q.push(" ON CONFLICT (key, household) DO UPDATE SET day = max(day, excluded.day)");
-        q.build().execute(&mut *tx.tx).await?;
+    let spending: Vec<_> = with_orders.iter().filter(|(_, o)| o.spends).collect();
+    for chunk in spending.chunks(super::rows_per_statement(5)) {
+        let sql = format!(
+            "INSERT INTO ledger (household, order_id, mandate, amount, at) {}",
+            super::values_clause(chunk.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for (r, o) in chunk {
+            q = q
+                .bind(&r.household)
+                .bind(&o.id)
+                .bind(&o.mandate)
+                .bind(o.price_paid)
+                .bind(r.at);
+        }
+        q.execute(&mut *tx.tx).await?;
     }
-    let audits: Vec<&AuditRecord> = kept.iter().map(|r| &r.audit).collect();
-    tx.audit_many(&audits).await?;
+    let brands: Vec<(&str, &str)> = spending
+        .iter()
+        .map(|(r, o)| (r.household.as_str(), o.brand.as_str()))
+        .collect();
+    for chunk in brands.chunks(super::rows_per_statement(2)) {
+        let sql = format!(
+            "INSERT INTO household_brands (household, brand) {} ON CONFLICT DO NOTHING",
+            super::values_clause(chunk.len(), 2)
+        );
+        let mut q = sqlx::query(&sql);
+        for (household, brand) in chunk {
+            q = q.bind(*household).bind(*brand);
+        }
+        q.execute(&mut *tx.tx).await?;
+    }
+    // A combination seen twice in one batch would be one row twice in one
+    // statement, which PostgreSQL refuses: keep the latest day of each.
+    let mut sightings: std::collections::BTreeMap<(&str, &str), i64> =
+        std::collections::BTreeMap::new();
+    for (key, household, day) in kept.iter().flat_map(|r| &r.sightings) {
+        let latest = sightings.entry((key, household)).or_insert(*day);
+        *latest = (*latest).max(*day);
+    }
+    let sightings: Vec<_> = sightings.into_iter().collect();
+    for chunk in sightings.chunks(super::rows_per_statement(3)) {
+        let sql = format!(
+            "INSERT INTO k_anonymity (key, household, day) {} \
+             ON CONFLICT (key, household) DO UPDATE SET day = \
+             CASE WHEN excluded.day > k_anonymity.day THEN excluded.day ELSE k_anonymity.day END",
+            super::values_clause(chunk.len(), 3)
+        );
+        let mut q = sqlx::query(&sql);
+        for ((key, household), day) in chunk {
+            q = q.bind(*key).bind(*household).bind(*day);
+        }
+        q.execute(&mut *tx.tx).await?;
+    }
+    tx.audit_many(kept.iter().map(|r| r.audit.clone()).collect());
     tx.commit().await?;
     Ok(written)
 }

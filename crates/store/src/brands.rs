@@ -63,7 +63,7 @@ pub struct PluginVersion {
 const VERSION_COLUMNS: &str =
     "brand, version, sha256, length(wasm) AS size, info, status, limits, uploaded_at";
 
-fn version(row: &sqlx::sqlite::SqliteRow) -> Result<PluginVersion, StoreError> {
+fn version(row: &sqlx::any::AnyRow) -> Result<PluginVersion, StoreError> {
     Ok(PluginVersion {
         brand: row.get("brand"),
         version: row.get("version"),
@@ -82,13 +82,14 @@ fn version(row: &sqlx::sqlite::SqliteRow) -> Result<PluginVersion, StoreError> {
 impl Tx {
     /// Creates a brand; `false` if the id is taken.
     pub async fn insert_brand(&mut self, brand: &BrandRecord) -> Result<bool, StoreError> {
-        let done =
-            sqlx::query("INSERT OR IGNORE INTO brands (id, name, created_at) VALUES (?, ?, ?)")
-                .bind(&brand.id)
-                .bind(&brand.name)
-                .bind(brand.created_at.0)
-                .execute(&mut *self.tx)
-                .await?;
+        let done = sqlx::query(
+            "INSERT INTO brands (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(&brand.id)
+        .bind(&brand.name)
+        .bind(brand.created_at.0)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -104,7 +105,7 @@ impl Tx {
         at: Timestamp,
     ) -> Result<i64, StoreError> {
         let row = sqlx::query(
-            "SELECT COALESCE(MAX(version), 0) + 1 FROM plugin_versions WHERE brand = ?",
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM plugin_versions WHERE brand = $1",
         )
         .bind(brand)
         .fetch_one(&mut *self.tx)
@@ -112,7 +113,7 @@ impl Tx {
         let version: i64 = row.get(0);
         sqlx::query(
             "INSERT INTO plugin_versions (brand, version, sha256, wasm, catalog, info, status, limits, uploaded_at) \
-             VALUES (?, ?, ?, ?, ?, ?, 'disabled', '{}', ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, 'disabled', '{}', $7)",
         )
         .bind(brand)
         .bind(version)
@@ -133,13 +134,13 @@ impl Tx {
         version: Option<i64>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE plugin_versions SET status = 'disabled' WHERE brand = ? AND status = 'enabled'",
+            "UPDATE plugin_versions SET status = 'disabled' WHERE brand = $1 AND status = 'enabled'",
         )
         .bind(brand)
         .execute(&mut *self.tx)
         .await?;
         if let Some(version) = version {
-            sqlx::query("UPDATE plugin_versions SET status = ? WHERE brand = ? AND version = ?")
+            sqlx::query("UPDATE plugin_versions SET status = $1 WHERE brand = $2 AND version = $3")
                 .bind(VersionStatus::Enabled.as_str())
                 .bind(brand)
                 .bind(version)
@@ -156,7 +157,7 @@ impl Tx {
         version: i64,
         limits: &PluginLimits,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE plugin_versions SET limits = ? WHERE brand = ? AND version = ?")
+        sqlx::query("UPDATE plugin_versions SET limits = $1 WHERE brand = $2 AND version = $3")
             .bind(serde_json::to_string(limits)?)
             .bind(brand)
             .bind(version)
@@ -184,7 +185,7 @@ impl Store {
 
     /// One brand.
     pub async fn brand(&self, id: &str) -> Result<Option<BrandRecord>, StoreError> {
-        let row = sqlx::query("SELECT id, name, created_at FROM brands WHERE id = ?")
+        let row = sqlx::query("SELECT id, name, created_at FROM brands WHERE id = $1")
             .bind(id)
             .fetch_optional(self.reader())
             .await?;
@@ -198,7 +199,7 @@ impl Store {
     /// A brand's versions, oldest first.
     pub async fn versions(&self, brand: &str) -> Result<Vec<PluginVersion>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT {VERSION_COLUMNS} FROM plugin_versions WHERE brand = ? ORDER BY version"
+            "SELECT {VERSION_COLUMNS} FROM plugin_versions WHERE brand = $1 ORDER BY version"
         ))
         .bind(brand)
         .fetch_all(self.reader())
@@ -227,7 +228,7 @@ impl Store {
         number: i64,
     ) -> Result<Option<(PluginVersion, Vec<u8>, String)>, StoreError> {
         let row = sqlx::query(&format!(
-            "SELECT {VERSION_COLUMNS}, wasm, catalog FROM plugin_versions WHERE brand = ? AND version = ?"
+            "SELECT {VERSION_COLUMNS}, wasm, catalog FROM plugin_versions WHERE brand = $1 AND version = $2"
         ))
         .bind(brand)
         .bind(number)
@@ -246,7 +247,7 @@ impl Tx {
         version: i64,
         catalog_json: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE plugin_versions SET catalog = ? WHERE brand = ? AND version = ?")
+        sqlx::query("UPDATE plugin_versions SET catalog = $1 WHERE brand = $2 AND version = $3")
             .bind(catalog_json)
             .bind(brand)
             .bind(version)

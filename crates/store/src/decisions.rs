@@ -14,8 +14,8 @@ impl Tx {
     /// Stores a raised need (ignored if already stored).
     pub async fn insert_need(&mut self, need: &Need) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT OR IGNORE INTO needs (id, household, kind, category, data, raised_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO needs (id, household, kind, category, data, raised_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         )
         .bind(&need.id)
         .bind(&need.household.0)
@@ -38,7 +38,7 @@ impl Tx {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO orders (id, household, need_id, brand, status, price_paid, data, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data",
         )
         .bind(&order.id)
@@ -52,16 +52,19 @@ impl Tx {
         .execute(&mut *self.tx)
         .await?;
         if order.status.spends() && !order.brand.is_empty() {
-            sqlx::query("INSERT OR IGNORE INTO household_brands (household, brand) VALUES (?, ?)")
-                .bind(&order.household.0)
-                .bind(&order.brand)
-                .execute(&mut *self.tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO household_brands (household, brand) VALUES ($1, $2) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&order.household.0)
+            .bind(&order.brand)
+            .execute(&mut *self.tx)
+            .await?;
         }
         if !order.status.holds_need() {
             // An expired ask, a refusal or a failed delivery frees its need:
             // it can be decided again.
-            sqlx::query("UPDATE needs SET open = 1 WHERE household = ? AND id = ?")
+            sqlx::query("UPDATE needs SET open = 1 WHERE household = $1 AND id = $2")
                 .bind(&order.household.0)
                 .bind(&order.need_id)
                 .execute(&mut *self.tx)
@@ -75,7 +78,7 @@ impl Tx {
         };
         if change != 0 {
             sqlx::query(
-                "INSERT INTO ledger (household, order_id, mandate, amount, at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO ledger (household, order_id, mandate, amount, at) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(&order.household.0)
             .bind(&order.id)
@@ -120,17 +123,15 @@ pub struct NeedState {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(
-    rows: Vec<sqlx::sqlite::SqliteRow>,
+    rows: Vec<sqlx::any::AnyRow>,
 ) -> Result<Vec<T>, StoreError> {
-    rows.iter()
-        .map(|r| Ok(serde_json::from_str(r.get(0))?))
-        .collect()
+    super::parse_json(&rows)
 }
 
 impl Store {
     /// One of a household's needs.
     pub async fn need(&self, household: &str, id: &str) -> Result<Option<Need>, StoreError> {
-        let rows = sqlx::query("SELECT data FROM needs WHERE household = ? AND id = ?")
+        let rows = sqlx::query("SELECT data FROM needs WHERE household = $1 AND id = $2")
             .bind(household)
             .bind(id)
             .fetch_all(self.reader())
@@ -141,7 +142,7 @@ impl Store {
     /// A household's needs, oldest first, each with where it stands.
     pub async fn needs(&self, household: &str) -> Result<Vec<(Need, NeedState)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT data, open, attempts, decision FROM needs WHERE household = ? \
+            "SELECT data, open, attempts, decision FROM needs WHERE household = $1 \
              ORDER BY raised_at, id",
         )
         .bind(household)
@@ -169,7 +170,7 @@ impl Store {
         need_id: &str,
     ) -> Result<Option<NeedState>, StoreError> {
         let row = sqlx::query(
-            "SELECT open, attempts, decision FROM needs WHERE household = ? AND id = ?",
+            "SELECT open, attempts, decision FROM needs WHERE household = $1 AND id = $2",
         )
         .bind(household)
         .bind(need_id)
@@ -189,7 +190,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Decision>, StoreError> {
         let rows = sqlx::query(
-            "SELECT data FROM decisions WHERE household = ? ORDER BY at DESC, id LIMIT ?",
+            "SELECT data FROM decisions WHERE household = $1 ORDER BY at DESC, id LIMIT $2",
         )
         .bind(household)
         .bind(limit)
@@ -204,7 +205,7 @@ impl Store {
         household: &str,
         id: &str,
     ) -> Result<Option<Decision>, StoreError> {
-        let rows = sqlx::query("SELECT data FROM decisions WHERE household = ? AND id = ?")
+        let rows = sqlx::query("SELECT data FROM decisions WHERE household = $1 AND id = $2")
             .bind(household)
             .bind(id)
             .fetch_all(self.reader())
@@ -220,7 +221,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT data FROM orders WHERE status IN \
              ('awaiting_approval', 'placed', 'final', 'accepted', 'shipped') \
-             UNION ALL SELECT data FROM orders WHERE created_at >= ? AND status NOT IN \
+             UNION ALL SELECT data FROM orders WHERE created_at >= $1 AND status NOT IN \
              ('awaiting_approval', 'placed', 'final', 'accepted', 'shipped')",
         )
         .bind(since.0)
@@ -235,6 +236,35 @@ impl Store {
         Ok(orders)
     }
 
+    /// The orders of one household the order book holds (as
+    /// [`Store::book_orders`]), oldest first, and the brands it ever had a
+    /// spending order from: what a node reads again before it changes the
+    /// household's orders, under the household's lock.
+    pub async fn household_book(
+        &self,
+        household: &str,
+        since: Timestamp,
+    ) -> Result<(Vec<Order>, Vec<String>), StoreError> {
+        let rows = sqlx::query(
+            "SELECT data FROM orders WHERE household = $1 AND (status IN \
+             ('awaiting_approval', 'placed', 'final', 'accepted', 'shipped') OR created_at >= $2) \
+             ORDER BY created_at, id",
+        )
+        .bind(household)
+        .bind(since.0)
+        .fetch_all(self.reader())
+        .await?;
+        let orders = parse(rows)?;
+        let brands = sqlx::query("SELECT brand FROM household_brands WHERE household = $1")
+            .bind(household)
+            .fetch_all(self.reader())
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        Ok((orders, brands))
+    }
+
     /// Every brand each household has had a spending order from, as
     /// (household, brand).
     pub async fn household_brands(&self) -> Result<Vec<(String, String)>, StoreError> {
@@ -246,7 +276,7 @@ impl Store {
 
     /// A household's orders, oldest first.
     pub async fn household_orders(&self, household: &str) -> Result<Vec<Order>, StoreError> {
-        let rows = sqlx::query("SELECT data FROM orders WHERE household = ? ORDER BY rowid")
+        let rows = sqlx::query("SELECT data FROM orders WHERE household = $1 ORDER BY rowid")
             .bind(household)
             .fetch_all(self.reader())
             .await?;
@@ -259,7 +289,7 @@ impl Store {
         household: &str,
         order_id: &str,
     ) -> Result<Option<Order>, StoreError> {
-        let rows = sqlx::query("SELECT data FROM orders WHERE household = ? AND id = ?")
+        let rows = sqlx::query("SELECT data FROM orders WHERE household = $1 AND id = $2")
             .bind(household)
             .bind(order_id)
             .fetch_all(self.reader())
@@ -274,7 +304,7 @@ impl Store {
         brand: &str,
         order_id: &str,
     ) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT household FROM orders WHERE brand = ? AND id = ?")
+        let row = sqlx::query("SELECT household FROM orders WHERE brand = $1 AND id = $2")
             .bind(brand)
             .bind(order_id)
             .fetch_optional(self.reader())
@@ -284,7 +314,7 @@ impl Store {
 
     /// Orders won by `brand`, oldest first.
     pub async fn brand_orders(&self, brand: &str) -> Result<Vec<Order>, StoreError> {
-        let rows = sqlx::query("SELECT data FROM orders WHERE brand = ? ORDER BY rowid")
+        let rows = sqlx::query("SELECT data FROM orders WHERE brand = $1 ORDER BY rowid")
             .bind(brand)
             .fetch_all(self.reader())
             .await?;
@@ -294,7 +324,7 @@ impl Store {
     /// A household's ledger entries, oldest first.
     pub async fn household_ledger(&self, household: &str) -> Result<Vec<LedgerEntry>, StoreError> {
         let rows = sqlx::query(
-            "SELECT seq, order_id, mandate, amount, at FROM ledger WHERE household = ? ORDER BY seq",
+            "SELECT seq, order_id, mandate, amount, at FROM ledger WHERE household = $1 ORDER BY seq",
         )
         .bind(household)
         .fetch_all(self.reader())
@@ -318,7 +348,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT o.id FROM orders o LEFT JOIN ledger l ON l.order_id = o.id \
              GROUP BY o.id \
-             HAVING COALESCE(SUM(l.amount), 0) != \
+             HAVING CAST(COALESCE(SUM(l.amount), 0) AS BIGINT) <> \
                CASE WHEN o.status IN ('placed', 'final', 'accepted', 'shipped', 'delivered') THEN o.price_paid ELSE 0 END",
         )
         .fetch_all(self.reader())

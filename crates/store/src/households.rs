@@ -11,8 +11,8 @@ use sqlx::Row;
 
 use super::{Store, StoreError, Tx};
 use vitrine_core::household::{
-    Calendar, Consents, ConsumptionEvent, ContextSignal, Household, HouseholdId, InventorySnapshot,
-    Location, MAX_EVENTS_KEPT, MAX_READINGS_KEPT, Preferences, Purchase,
+    Calendar, Consents, ConsumptionEvent, ContextSignal, DeliveryAddress, Household, HouseholdId,
+    InventorySnapshot, Location, MAX_EVENTS_KEPT, MAX_READINGS_KEPT, Preferences, Purchase,
 };
 use vitrine_core::mandate::Mandate;
 use vitrine_types::time::Timestamp;
@@ -29,6 +29,7 @@ struct Profile<'a> {
     preferences: &'a Preferences,
     consents: &'a Consents,
     mandates: &'a [Mandate],
+    delivery: &'a Option<DeliveryAddress>,
 }
 
 fn profile(h: &Household) -> Result<String, StoreError> {
@@ -41,6 +42,7 @@ fn profile(h: &Household) -> Result<String, StoreError> {
         preferences: &h.preferences,
         consents: &h.consents,
         mandates: &h.mandates,
+        delivery: &h.delivery,
     })?)
 }
 
@@ -63,7 +65,8 @@ impl Tx {
         at: Timestamp,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "INSERT OR IGNORE INTO households (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO households (id, data, created_at, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
         )
         .bind(&h.id.0)
         .bind(profile(h)?)
@@ -93,12 +96,14 @@ impl Tx {
         h: &Household,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE households SET data = ?, updated_at = ? WHERE id = ?")
-            .bind(profile(h)?)
-            .bind(at.0)
-            .bind(&h.id.0)
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(
+            "UPDATE households SET data = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+        )
+        .bind(profile(h)?)
+        .bind(at.0)
+        .bind(&h.id.0)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 
@@ -120,20 +125,25 @@ impl Tx {
         for e in events.purchases {
             rows.push(("purchase", e.at.0, serde_json::to_string(e)?));
         }
-        for chunk in rows.chunks(500) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "INSERT INTO household_events (household, kind, at, data) ",
+        if !rows.is_empty() {
+            sqlx::query("UPDATE households SET version = version + 1 WHERE id = $1")
+                .bind(household)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        for chunk in rows.chunks(super::rows_per_statement(4)) {
+            let sql = format!(
+                "INSERT INTO household_events (household, kind, at, data) {}",
+                super::values_clause(chunk.len(), 4)
             );
-            q.push_values(chunk, |mut b, (kind, at, data)| {
-                b.push_bind(household)
-                    .push_bind(*kind)
-                    .push_bind(*at)
-                    .push_bind(data);
-            });
-            q.build().execute(&mut *self.tx).await?;
+            let mut q = sqlx::query(&sql);
+            for (kind, at, data) in chunk {
+                q = q.bind(household).bind(*kind).bind(*at).bind(data);
+            }
+            q.execute(&mut *self.tx).await?;
         }
         if let Some(oldest) = oldest {
-            sqlx::query("DELETE FROM household_events WHERE household = ? AND at < ?")
+            sqlx::query("DELETE FROM household_events WHERE household = $1 AND at < $2")
                 .bind(household)
                 .bind(oldest.0)
                 .execute(&mut *self.tx)
@@ -144,9 +154,9 @@ impl Tx {
                 ("purchase", MAX_READINGS_KEPT),
             ] {
                 sqlx::query(
-                    "DELETE FROM household_events WHERE household = ?1 AND kind = ?2 AND seq NOT IN \
-                     (SELECT seq FROM household_events WHERE household = ?1 AND kind = ?2 \
-                      ORDER BY at DESC, seq DESC LIMIT ?3)",
+                    "DELETE FROM household_events WHERE household = $1 AND kind = $2 AND seq NOT IN \
+                     (SELECT seq FROM household_events WHERE household = $1 AND kind = $2 \
+                      ORDER BY at DESC, seq DESC LIMIT $3)",
                 )
                 .bind(household)
                 .bind(kind)
@@ -175,20 +185,20 @@ impl Tx {
             "subscriptions",
             "household_brands",
         ] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE household = ?"))
+            sqlx::query(&format!("DELETE FROM {table} WHERE household = $1"))
                 .bind(id)
                 .execute(&mut *self.tx)
                 .await?;
         }
-        sqlx::query("DELETE FROM idempotency WHERE principal = ?")
+        sqlx::query("DELETE FROM idempotency WHERE principal = $1")
             .bind(format!("household:{id}"))
             .execute(&mut *self.tx)
             .await?;
-        sqlx::query("DELETE FROM tokens WHERE role = 'household' AND subject = ?")
+        sqlx::query("DELETE FROM tokens WHERE role = 'household' AND subject = $1")
             .bind(id)
             .execute(&mut *self.tx)
             .await?;
-        let done = sqlx::query("DELETE FROM households WHERE id = ?")
+        let done = sqlx::query("DELETE FROM households WHERE id = $1")
             .bind(id)
             .execute(&mut *self.tx)
             .await?;
@@ -254,11 +264,60 @@ impl Store {
         Ok(households)
     }
 
+    /// One household with its events, and its version; `None` if there is
+    /// no such household (never created, or erased).
+    pub async fn household(&self, id: &str) -> Result<Option<(Household, i64)>, StoreError> {
+        let Some(row) = sqlx::query("SELECT data, version FROM households WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut household: Household = serde_json::from_str(&row.try_get::<String, _>(0)?)?;
+        let version: i64 = row.try_get(1)?;
+        let events = sqlx::query(
+            "SELECT kind, data FROM household_events WHERE household = $1 ORDER BY at, seq",
+        )
+        .bind(id)
+        .fetch_all(self.reader())
+        .await?;
+        for row in &events {
+            let data: &str = row.try_get(1)?;
+            match row.try_get::<&str, _>(0)? {
+                "consumption" => household.events.push(serde_json::from_str(data)?),
+                "inventory" => household.inventory.push(serde_json::from_str(data)?),
+                _ => household.purchases.push(serde_json::from_str(data)?),
+            }
+        }
+        Ok(Some((household, version)))
+    }
+
+    /// A household's version (raised by every change to it), `None` if
+    /// there is no such household.
+    pub async fn household_version(&self, id: &str) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query("SELECT version FROM households WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// Every household's version, to know which a node holds stale.
+    pub async fn household_versions(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT id, version FROM households ORDER BY id")
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+
     /// The number of event rows a household has (for tests of the history
     /// bound).
     pub async fn event_rows(&self, household: &str) -> Result<i64, StoreError> {
         Ok(
-            sqlx::query("SELECT COUNT(*) FROM household_events WHERE household = ?")
+            sqlx::query("SELECT COUNT(*) FROM household_events WHERE household = $1")
                 .bind(household)
                 .fetch_one(self.reader())
                 .await?

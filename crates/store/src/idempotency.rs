@@ -30,8 +30,8 @@ impl Tx {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT OR IGNORE INTO idempotency (principal, key, route, request_hash, status, body, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO idempotency (principal, key, route, request_hash, status, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
         )
         .bind(principal)
         .bind(key)
@@ -54,7 +54,7 @@ impl Store {
         key: &str,
     ) -> Result<Option<StoredAnswer>, StoreError> {
         let row = sqlx::query(
-            "SELECT route, request_hash, status, body FROM idempotency WHERE principal = ? AND key = ?",
+            "SELECT route, request_hash, status, body FROM idempotency WHERE principal = $1 AND key = $2",
         )
         .bind(principal)
         .bind(key)

@@ -13,7 +13,8 @@ impl Tx {
     /// brand and day.
     pub async fn insert_report(&mut self, report: &BrandReport) -> Result<bool, StoreError> {
         Ok(sqlx::query(
-            "INSERT OR IGNORE INTO brand_reports (brand, day, epsilon, data) VALUES (?, ?, ?, ?)",
+            "INSERT INTO brand_reports (brand, day, epsilon, data) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
         )
         .bind(&report.brand)
         .bind(report.day.0)
@@ -34,24 +35,33 @@ impl Tx {
         day: Day,
         epsilon: f64,
     ) -> Result<(), StoreError> {
-        for chunk in households.chunks(500) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "INSERT OR IGNORE INTO privacy_spend (brand, household, day, epsilon) ",
+        // One row per household (PostgreSQL refuses a row twice in one
+        // statement).
+        let mut households = households.to_vec();
+        households.sort();
+        households.dedup();
+        for chunk in households.chunks(super::rows_per_statement(4)) {
+            let sql = format!(
+                "INSERT INTO privacy_spend (brand, household, day, epsilon) {} \
+                 ON CONFLICT DO NOTHING",
+                super::values_clause(chunk.len(), 4)
             );
-            q.push_values(chunk, |mut b, household| {
-                b.push_bind(brand)
-                    .push_bind(&household.0)
-                    .push_bind(day.0)
-                    .push_bind(epsilon);
-            });
-            q.build().execute(&mut *self.tx).await?;
+            let mut q = sqlx::query(&sql);
+            for household in chunk {
+                q = q
+                    .bind(brand)
+                    .bind(&household.0)
+                    .bind(i64::from(day.0))
+                    .bind(epsilon);
+            }
+            q.execute(&mut *self.tx).await?;
         }
         Ok(())
     }
 
     /// Replaces the sharing policy.
     pub async fn set_policy(&mut self, policy: &SharingPolicy) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO policy (id, data) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data")
+        sqlx::query("INSERT INTO policy (id, data) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET data = excluded.data")
             .bind(serde_json::to_string(policy)?)
             .execute(&mut *self.tx)
             .await?;
@@ -62,7 +72,7 @@ impl Tx {
 impl Store {
     /// The report issued to `brand` for `day`, if any.
     pub async fn report(&self, brand: &str, day: Day) -> Result<Option<BrandReport>, StoreError> {
-        let row = sqlx::query("SELECT data FROM brand_reports WHERE brand = ? AND day = ?")
+        let row = sqlx::query("SELECT data FROM brand_reports WHERE brand = $1 AND day = $2")
             .bind(brand)
             .bind(day.0)
             .fetch_optional(self.reader())
@@ -87,7 +97,7 @@ impl Store {
         since: Day,
     ) -> Result<std::collections::HashMap<String, f64>, StoreError> {
         let rows = sqlx::query(
-            "SELECT household, SUM(epsilon) FROM privacy_spend WHERE brand = ? AND day > ? \
+            "SELECT household, SUM(epsilon) FROM privacy_spend WHERE brand = $1 AND day > $2 \
              GROUP BY household",
         )
         .bind(brand)
@@ -115,7 +125,7 @@ impl Store {
             auction: vitrine_core::auction::AuctionResult,
         }
         let rows =
-            sqlx::query("SELECT data FROM decisions WHERE at >= ? AND at < ? ORDER BY at, id")
+            sqlx::query("SELECT data FROM decisions WHERE at >= $1 AND at < $2 ORDER BY at, id")
                 .bind(day.start().0)
                 .bind(day.plus(1).start().0)
                 .fetch_all(self.reader())
@@ -134,7 +144,7 @@ impl Store {
         &self,
         day: Day,
     ) -> Result<Vec<(String, String, Day)>, StoreError> {
-        let rows = sqlx::query("SELECT key, household, day FROM k_anonymity WHERE day >= ?")
+        let rows = sqlx::query("SELECT key, household, day FROM k_anonymity WHERE day >= $1")
             .bind(day.0)
             .fetch_all(self.reader())
             .await?;
@@ -148,7 +158,7 @@ impl Store {
 impl Tx {
     /// Deletes k-anonymity sightings older than `day`.
     pub async fn prune_k_sightings(&mut self, day: Day) -> Result<u64, StoreError> {
-        Ok(sqlx::query("DELETE FROM k_anonymity WHERE day < ?")
+        Ok(sqlx::query("DELETE FROM k_anonymity WHERE day < $1")
             .bind(day.0)
             .execute(&mut *self.tx)
             .await?

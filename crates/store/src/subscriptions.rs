@@ -2,16 +2,12 @@
 //! by. The store is their only home: the platform reads them when it needs
 //! them and keeps no copy.
 
-use sqlx::Row;
-
 use super::{Store, StoreError, Tx};
 use vitrine_core::mandate::subscription::Subscription;
 use vitrine_types::time::Timestamp;
 
-fn parse(rows: &[sqlx::sqlite::SqliteRow]) -> Result<Vec<Subscription>, StoreError> {
-    rows.iter()
-        .map(|row| Ok(serde_json::from_str(&row.try_get::<String, _>("data")?)?))
-        .collect()
+fn parse(rows: &[sqlx::any::AnyRow]) -> Result<Vec<Subscription>, StoreError> {
+    super::parse_json(rows)
 }
 
 impl Tx {
@@ -23,7 +19,7 @@ impl Tx {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO subscriptions (id, household, brand, category, status, data, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET \
              status = excluded.status, data = excluded.data, updated_at = excluded.updated_at",
         )
         .bind(&subscription.id)
@@ -43,7 +39,7 @@ impl Store {
     /// `household`'s subscriptions, newest first.
     pub async fn subscriptions(&self, household: &str) -> Result<Vec<Subscription>, StoreError> {
         let rows =
-            sqlx::query("SELECT data FROM subscriptions WHERE household = ? ORDER BY rowid DESC")
+            sqlx::query("SELECT data FROM subscriptions WHERE household = $1 ORDER BY rowid DESC")
                 .bind(household)
                 .fetch_all(self.reader())
                 .await?;
@@ -53,7 +49,7 @@ impl Store {
     /// `brand`'s subscriptions, newest first.
     pub async fn brand_subscriptions(&self, brand: &str) -> Result<Vec<Subscription>, StoreError> {
         let rows =
-            sqlx::query("SELECT data FROM subscriptions WHERE brand = ? ORDER BY rowid DESC")
+            sqlx::query("SELECT data FROM subscriptions WHERE brand = $1 ORDER BY rowid DESC")
                 .bind(brand)
                 .fetch_all(self.reader())
                 .await?;

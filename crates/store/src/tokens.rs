@@ -81,7 +81,8 @@ impl Tx {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT OR IGNORE INTO tokens (hash, role, subject, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO tokens (hash, role, subject, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
         )
         .bind(token_hash(token))
         .bind(principal.role())
@@ -105,15 +106,15 @@ impl Tx {
         }
         let done = match owner {
             None => sqlx::query(
-                "UPDATE tokens SET revoked_at = ? WHERE substr(hash, 1, 16) = ? AND revoked_at IS NULL",
+                "UPDATE tokens SET revoked_at = $1 WHERE substr(hash, 1, 16) = $2 AND revoked_at IS NULL",
             )
             .bind(at.0)
             .bind(id.to_ascii_lowercase())
             .execute(&mut *self.tx)
             .await?,
             Some(p) => sqlx::query(
-                "UPDATE tokens SET revoked_at = ? WHERE substr(hash, 1, 16) = ? \
-                 AND role = ? AND subject = ? AND revoked_at IS NULL",
+                "UPDATE tokens SET revoked_at = $1 WHERE substr(hash, 1, 16) = $2 \
+                 AND role = $3 AND subject = $4 AND revoked_at IS NULL",
             )
             .bind(at.0)
             .bind(id.to_ascii_lowercase())
@@ -130,7 +131,7 @@ impl Store {
     /// Who `token` speaks for, if anyone.
     pub async fn principal(&self, token: &str) -> Result<Option<Principal>, StoreError> {
         let row =
-            sqlx::query("SELECT role, subject FROM tokens WHERE hash = ? AND revoked_at IS NULL")
+            sqlx::query("SELECT role, subject FROM tokens WHERE hash = $1 AND revoked_at IS NULL")
                 .bind(token_hash(token))
                 .fetch_optional(self.reader())
                 .await?;
@@ -147,7 +148,7 @@ impl Store {
 
     /// Whether `token` was issued and later revoked.
     pub async fn is_revoked(&self, token: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT revoked_at FROM tokens WHERE hash = ?")
+        let row = sqlx::query("SELECT revoked_at FROM tokens WHERE hash = $1")
             .bind(token_hash(token))
             .fetch_optional(self.reader())
             .await?;
@@ -168,7 +169,7 @@ impl Store {
             Some(p) => {
                 sqlx::query(
                     "SELECT hash, role, subject, created_at, revoked_at FROM tokens \
-                     WHERE role = ? AND subject = ? ORDER BY created_at DESC, hash",
+                     WHERE role = $1 AND subject = $2 ORDER BY created_at DESC, hash",
                 )
                 .bind(p.role())
                 .bind(p.subject())

@@ -65,7 +65,7 @@ impl Tx {
     /// Sets (or replaces) `webhook.household`'s webhook.
     pub async fn set_webhook(&mut self, webhook: &Webhook) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO webhooks (household, url, secret, since) VALUES (?, ?, ?, ?) \
+            "INSERT INTO webhooks (household, url, secret, since) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (household) DO UPDATE SET url = excluded.url, \
              secret = excluded.secret, since = excluded.since",
         )
@@ -83,12 +83,12 @@ impl Tx {
     pub async fn delete_webhook(&mut self, household: &str) -> Result<bool, StoreError> {
         sqlx::query(
             "UPDATE webhook_events SET next_attempt_at = NULL \
-             WHERE household = ? AND delivered_at IS NULL",
+             WHERE household = $1 AND delivered_at IS NULL",
         )
         .bind(household)
         .execute(&mut *self.tx)
         .await?;
-        let done = sqlx::query("DELETE FROM webhooks WHERE household = ?")
+        let done = sqlx::query("DELETE FROM webhooks WHERE household = $1")
             .bind(household)
             .execute(&mut *self.tx)
             .await?;
@@ -99,9 +99,9 @@ impl Tx {
     /// was added.
     pub async fn insert_webhook_event(&mut self, event: &WebhookEvent) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "INSERT OR IGNORE INTO webhook_events \
+            "INSERT INTO webhook_events \
              (household, id, kind, payload, created_at, attempts, next_attempt_at, delivered_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
         )
         .bind(&event.household)
         .bind(&event.id)
@@ -126,8 +126,10 @@ impl Tx {
         delivered: bool,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT OR REPLACE INTO webhook_attempts \
-             (household, event_id, attempt, at, status, error, millis) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO webhook_attempts \
+             (household, event_id, attempt, at, status, error, millis) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (household, event_id, attempt) DO UPDATE SET at = excluded.at, \
+             status = excluded.status, error = excluded.error, millis = excluded.millis",
         )
         .bind(household)
         .bind(&attempt.event_id)
@@ -139,9 +141,9 @@ impl Tx {
         .execute(&mut *self.tx)
         .await?;
         sqlx::query(
-            "UPDATE webhook_events SET attempts = ?, next_attempt_at = ?, \
-             delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END \
-             WHERE household = ? AND id = ?",
+            "UPDATE webhook_events SET attempts = $1, next_attempt_at = $2, \
+             delivered_at = CASE WHEN $3 THEN $4 ELSE delivered_at END \
+             WHERE household = $5 AND id = $6",
         )
         .bind(i64::from(attempt.attempt))
         .bind(next_attempt_at.map(|t| t.0))
@@ -155,7 +157,7 @@ impl Tx {
     }
 }
 
-fn webhook(row: &sqlx::sqlite::SqliteRow) -> Result<Webhook, StoreError> {
+fn webhook(row: &sqlx::any::AnyRow) -> Result<Webhook, StoreError> {
     Ok(Webhook {
         household: row.try_get("household")?,
         url: row.try_get("url")?,
@@ -164,7 +166,7 @@ fn webhook(row: &sqlx::sqlite::SqliteRow) -> Result<Webhook, StoreError> {
     })
 }
 
-fn event(row: &sqlx::sqlite::SqliteRow) -> Result<WebhookEvent, StoreError> {
+fn event(row: &sqlx::any::AnyRow) -> Result<WebhookEvent, StoreError> {
     let at = |column: &str| -> Result<Option<Timestamp>, StoreError> {
         Ok(row.try_get::<Option<i64>, _>(column)?.map(Timestamp))
     };
@@ -184,7 +186,7 @@ impl Store {
     /// `household`'s webhook, if it set one.
     pub async fn webhook(&self, household: &str) -> Result<Option<Webhook>, StoreError> {
         let row =
-            sqlx::query("SELECT household, url, secret, since FROM webhooks WHERE household = ?")
+            sqlx::query("SELECT household, url, secret, since FROM webhooks WHERE household = $1")
                 .bind(household)
                 .fetch_optional(self.reader())
                 .await?;
@@ -209,8 +211,8 @@ impl Store {
     ) -> Result<Vec<WebhookEvent>, StoreError> {
         let rows = sqlx::query(
             "SELECT household, id, kind, payload, created_at, attempts, next_attempt_at, delivered_at \
-             FROM webhook_events WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ? \
-             ORDER BY next_attempt_at, household, id LIMIT ?",
+             FROM webhook_events WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= $1 \
+             ORDER BY next_attempt_at, household, id LIMIT $2",
         )
         .bind(now.0)
         .bind(i64::from(limit))
@@ -227,7 +229,7 @@ impl Store {
     ) -> Result<Vec<WebhookEvent>, StoreError> {
         let rows = sqlx::query(
             "SELECT household, id, kind, payload, created_at, attempts, next_attempt_at, delivered_at \
-             FROM webhook_events WHERE household = ? ORDER BY created_at DESC, id LIMIT ?",
+             FROM webhook_events WHERE household = $1 ORDER BY created_at DESC, id LIMIT $2",
         )
         .bind(household)
         .bind(i64::from(limit))
@@ -246,7 +248,7 @@ impl Store {
             "SELECT a.event_id, e.kind, a.attempt, a.at, a.status, a.error, a.millis \
              FROM webhook_attempts a JOIN webhook_events e \
              ON e.household = a.household AND e.id = a.event_id \
-             WHERE a.household = ? ORDER BY a.at DESC, a.event_id, a.attempt DESC LIMIT ?",
+             WHERE a.household = $1 ORDER BY a.at DESC, a.event_id, a.attempt DESC LIMIT $2",
         )
         .bind(household)
         .bind(i64::from(limit))

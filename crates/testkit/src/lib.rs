@@ -17,6 +17,7 @@ use vitrine_types::{DeliveryWindow, NeedKind, OfferRequest, Quantity, Unit, rand
 
 pub mod compile_bomb;
 pub mod fuzz;
+pub mod postgres;
 pub mod server;
 pub mod service;
 

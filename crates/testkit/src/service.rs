@@ -8,11 +8,15 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
+use std::path::Path;
 use tower::ServiceExt;
 use vitrine_service::api::{ApiConfig, router};
 use vitrine_service::platform::{Clock, Platform, PlatformConfig, Upload};
+
+use crate::postgres::Schema;
 use vitrine_sim::samples::Sample;
 use vitrine_sim::scenario::{demo_start, family};
+use vitrine_store::Location;
 use vitrine_types::time::{Day, Timestamp};
 
 /// The operator token every test service accepts.
@@ -20,7 +24,8 @@ pub const OPERATOR: &str = "operator-token-for-tests-0001";
 
 /// A platform, its router and its clock, over a temporary database.
 pub struct Service {
-    /// Holds the database; removed when dropped.
+    /// Holds the SQLite database (and compiled plugins); removed when
+    /// dropped.
     pub dir: tempfile::TempDir,
     /// The platform.
     pub platform: Arc<Platform>,
@@ -28,6 +33,19 @@ pub struct Service {
     pub router: Router,
     /// Its clock (manual, starting at [`today`] 21:00).
     pub clock: Clock,
+    /// Where its database is.
+    pub db: Location,
+    /// The PostgreSQL schema, for a service on PostgreSQL (dropped last).
+    pub schema: Option<Arc<Schema>>,
+}
+
+/// Which database a test service runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestBackend {
+    /// A SQLite file in the service's temporary directory.
+    Sqlite,
+    /// A schema of its own on the test PostgreSQL (see [`crate::postgres`]).
+    Postgres,
 }
 
 /// The day the test services start on.
@@ -35,30 +53,32 @@ pub fn today() -> Day {
     demo_start().plus(14)
 }
 
-/// Opens a platform at `dir/vitrine.db` with the operator token.
-pub async fn open_platform(dir: &std::path::Path, clock: Clock) -> Arc<Platform> {
-    open_platform_with(dir, None, clock).await
+/// A database for a test service on `backend`, in `dir` for SQLite (or
+/// when PostgreSQL tests are turned off).
+async fn database(backend: TestBackend, dir: &Path) -> (Location, Option<Arc<Schema>>) {
+    if backend == TestBackend::Postgres
+        && let Some(schema) = Schema::create().await
+    {
+        return (schema.location(), Some(Arc::new(schema)));
+    }
+    (dir.join("vitrine.db").into(), None)
 }
 
-/// Same, with compiled plugins cached in `artifacts` (shared between
-/// services, so that each one does not compile the same plugins again).
-async fn open_platform_with(
-    dir: &std::path::Path,
-    artifacts: Option<&std::path::Path>,
-    clock: Clock,
-) -> Arc<Platform> {
-    open_configured(dir, artifacts, clock, &|_| {}).await
+/// Opens a platform at `dir/vitrine.db` with the operator token.
+pub async fn open_platform(dir: &Path, clock: Clock) -> Arc<Platform> {
+    open_configured(&dir.join("vitrine.db").into(), dir, None, clock, &|_| {}).await
 }
 
 async fn open_configured(
-    dir: &std::path::Path,
-    artifacts: Option<&std::path::Path>,
+    db: &Location,
+    dir: &Path,
+    artifacts: Option<&Path>,
     clock: Clock,
     configure: &dyn Fn(&mut PlatformConfig),
 ) -> Arc<Platform> {
     let mut config = PlatformConfig {
-        db: dir.join("vitrine.db"),
-        artifact_dir: artifacts.map(std::path::Path::to_owned),
+        db: db.clone(),
+        artifact_dir: Some(artifacts.map_or_else(|| dir.join("vitrine.artifacts"), Path::to_owned)),
         ..PlatformConfig::default()
     };
     configure(&mut config);
@@ -72,38 +92,89 @@ async fn open_configured(
 
 /// A fresh service with no brand and no household.
 pub async fn service() -> Service {
-    fresh_service(None).await
+    service_on(TestBackend::Sqlite, None, &|_| {}).await
 }
 
 /// A fresh service whose platform settings `configure` changes.
 pub async fn service_configured(configure: &dyn Fn(&mut PlatformConfig)) -> Service {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let clock = Clock::manual(Timestamp::at(today(), 21));
-    let platform = open_configured(dir.path(), None, clock.clone(), configure).await;
-    let router = router(platform.clone(), ApiConfig::default());
-    Service {
-        dir,
-        platform,
-        router,
-        clock,
-    }
+    service_on(TestBackend::Sqlite, None, configure).await
 }
 
 /// A fresh service whose compiled plugins are cached in `artifacts`.
-pub async fn service_sharing(artifacts: &std::path::Path) -> Service {
-    fresh_service(Some(artifacts)).await
+pub async fn service_sharing(artifacts: &Path) -> Service {
+    service_on(TestBackend::Sqlite, Some(artifacts), &|_| {}).await
 }
 
-async fn fresh_service(artifacts: Option<&std::path::Path>) -> Service {
+/// A fresh service on `backend`, its compiled plugins cached in
+/// `artifacts` (default: its own directory), its settings changed by
+/// `configure`.
+pub async fn service_on(
+    backend: TestBackend,
+    artifacts: Option<&Path>,
+    configure: &dyn Fn(&mut PlatformConfig),
+) -> Service {
     let dir = tempfile::tempdir().expect("tempdir");
+    let (db, schema) = database(backend, dir.path()).await;
     let clock = Clock::manual(Timestamp::at(today(), 21));
-    let platform = open_platform_with(dir.path(), artifacts, clock.clone()).await;
+    let platform = open_configured(&db, dir.path(), artifacts, clock.clone(), configure).await;
     let router = router(platform.clone(), ApiConfig::default());
     Service {
         dir,
         platform,
         router,
         clock,
+        db,
+        schema,
+    }
+}
+
+/// The same fixtures, on PostgreSQL: the PostgreSQL test binary
+/// (`tests/postgres`) runs the API suite with these in place of the
+/// SQLite ones.
+pub mod on_postgres {
+    use super::*;
+
+    /// [`super::service`], on PostgreSQL.
+    pub async fn service() -> Service {
+        service_on(TestBackend::Postgres, None, &|_| {}).await
+    }
+
+    /// [`super::service_configured`], on PostgreSQL.
+    pub async fn service_configured(configure: &dyn Fn(&mut PlatformConfig)) -> Service {
+        service_on(TestBackend::Postgres, None, configure).await
+    }
+
+    /// [`super::service_sharing`], on PostgreSQL.
+    pub async fn service_sharing(artifacts: &Path) -> Service {
+        service_on(TestBackend::Postgres, Some(artifacts), &|_| {}).await
+    }
+
+    /// [`super::open_platform`], on PostgreSQL: a platform on the schema
+    /// of `dir` (created the first time; opening `dir` again is a restart
+    /// on the same database). The schema lives as long as the process and
+    /// is left for a later run's clean-up (a day later).
+    pub async fn open_platform(dir: &Path, clock: Clock) -> Arc<Platform> {
+        static SCHEMAS: std::sync::Mutex<Vec<(std::path::PathBuf, Location)>> =
+            std::sync::Mutex::new(Vec::new());
+        let known = SCHEMAS
+            .lock()
+            .expect("schemas")
+            .iter()
+            .find(|(d, _)| d == dir)
+            .map(|(_, db)| db.clone());
+        let db = match known {
+            Some(db) => db,
+            None => {
+                let (db, schema) = database(TestBackend::Postgres, dir).await;
+                std::mem::forget(schema);
+                SCHEMAS
+                    .lock()
+                    .expect("schemas")
+                    .push((dir.to_owned(), db.clone()));
+                db
+            }
+        };
+        open_configured(&db, dir, None, clock, &|_| {}).await
     }
 }
 
@@ -116,16 +187,20 @@ impl Service {
             dir,
             platform,
             clock,
+            db,
+            schema,
             ..
         } = self;
         drop(platform);
-        let platform = open_configured(dir.path(), None, clock.clone(), configure).await;
+        let platform = open_configured(&db, dir.path(), None, clock.clone(), configure).await;
         let router = router(platform.clone(), ApiConfig::default());
         Service {
             dir,
             platform,
             router,
             clock,
+            db,
+            schema,
         }
     }
 

@@ -80,6 +80,11 @@ impl FromRequestParts<Arc<AppState>> for Auth {
         if !allowed {
             return Err(ApiError::forbidden());
         }
+        // Several nodes: this node's copy of the household is brought up to
+        // date with the store first (one read when nothing changed).
+        if let Some(household) = param("household") {
+            state.platform.sync_household(household).await?;
+        }
         Ok(Auth(principal, token.to_owned()))
     }
 }

@@ -62,6 +62,7 @@ impl Platform {
             .await?
             .ok_or_else(|| PlatformError::NotFound(format!("order {order_id}")))?;
         let _writes = self.household_writes.lock().await;
+        let _lock = self.lock_household(&household).await?;
         let now = self.now();
         let household_id = HouseholdId(household.clone());
         let current = match self.engine.orders().order(&household_id, order_id) {

@@ -111,6 +111,7 @@ impl Platform {
         change: impl FnOnce(&mut Household) -> Result<(), HouseholdError>,
     ) -> Result<Arc<Household>, PlatformError> {
         let _writes = self.household_writes.lock().await;
+        let _lock = self.lock_household(id).await?;
         let mut household = (*self.household(id)?).clone();
         let counts = (
             household.events.len(),
@@ -140,6 +141,7 @@ impl Platform {
         )
         .await?;
         tx.commit().await?;
+        self.household_changed(id);
         let household = Arc::new(household);
         self.households
             .write()
@@ -162,6 +164,7 @@ impl Platform {
         Household::check_events(events.consumption, events.inventory, events.purchases, now)
             .map_err(household_error)?;
         let _writes = self.household_writes.lock().await;
+        let _lock = self.lock_household(id).await?;
         let mut household = (*self.household(id)?).clone();
         household.events.extend_from_slice(events.consumption);
         household.inventory.extend_from_slice(events.inventory);
@@ -183,6 +186,7 @@ impl Platform {
         )
         .await?;
         tx.commit().await?;
+        self.household_changed(id);
         self.households
             .write()
             .unwrap_or_else(|p| p.into_inner())
@@ -279,7 +283,16 @@ impl Platform {
         actor: &Principal,
     ) -> Result<(Decision, String), PlatformError> {
         let started = Instant::now();
-        let result = self.decide_inner(id, need, actor).await;
+        // Under the household's lock: a decision on another node for the
+        // same household waits, then sees this one's order and spending.
+        let result = match self.lock_household(id).await {
+            Ok(lock) => {
+                let result = self.decide_inner(id, need, actor).await;
+                lock.release().await;
+                result
+            }
+            Err(e) => Err(e),
+        };
         match &result {
             Ok((d, _)) => {
                 self.metrics.count(
@@ -419,6 +432,7 @@ impl Platform {
         action: OrderAction,
         actor: &Principal,
     ) -> Result<Order, PlatformError> {
+        let lock = self.lock_household(id).await?;
         let household = self.household(id)?;
         let now = self.now();
         let book = self.engine.orders();
@@ -451,6 +465,7 @@ impl Platform {
         )
         .await?;
         tx.commit().await?;
+        lock.release().await;
         Ok(order)
     }
 
@@ -471,6 +486,7 @@ impl Platform {
     /// tokens. The audit log keeps its entries, which name it by pseudonym.
     pub(crate) async fn erase(&self, id: &str, actor: &Principal) -> Result<(), PlatformError> {
         let _writes = self.household_writes.lock().await;
+        let _lock = self.lock_household(id).await?;
         let household = self.household(id)?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -488,6 +504,7 @@ impl Platform {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .remove(id);
+        self.household_changed(id);
         self.engine.orders().forget(&household.id);
         Ok(())
     }

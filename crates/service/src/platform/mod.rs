@@ -47,16 +47,20 @@ use vitrine_core::needs::NeedsEngine;
 use vitrine_core::reports::Pseudonymiser;
 use vitrine_runtime::{CompileWorker, Limits, LoadError, Runtime};
 use vitrine_store::tokens::{Principal, new_token};
-use vitrine_store::{Store, StoreError};
+use vitrine_store::{Backend, Location, Store, StoreError, StoreLock};
 use vitrine_types::time::Timestamp;
 
 /// The platform's settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PlatformConfig {
-    /// The SQLite database file.
-    pub db: PathBuf,
-    /// Where compiled plugins are cached; default: `<db>.artifacts`.
+    /// The database: a SQLite file (the default, `vitrine.db`) or a
+    /// PostgreSQL URL (several nodes on one database).
+    pub db: Location,
+    /// Where compiled plugins are cached on this machine; default:
+    /// `<db>.artifacts` beside a SQLite file, `vitrine.artifacts` in the
+    /// working directory with PostgreSQL (the store holds every artifact
+    /// anyway: this is a node's local copy).
     pub artifact_dir: Option<PathBuf>,
     /// The sandbox's limits.
     pub limits: Limits,
@@ -75,7 +79,7 @@ pub struct PlatformConfig {
 impl Default for PlatformConfig {
     fn default() -> Self {
         PlatformConfig {
-            db: PathBuf::from("vitrine.db"),
+            db: Location::Sqlite(PathBuf::from("vitrine.db")),
             artifact_dir: None,
             limits: Limits::default(),
             decision: DecisionConfig::default(),
@@ -171,6 +175,9 @@ pub struct Platform {
     engine: DecisionEngine<PluginBidder>,
     needs: NeedsEngine,
     households: RwLock<HashMap<String, Arc<Household>>>,
+    /// PostgreSQL: the version (in the store) of each household this node
+    /// holds; a household whose store version differs is read again.
+    household_versions: std::sync::Mutex<HashMap<String, i64>>,
     /// Serialises changes to households' documents (decisions read
     /// snapshots and never wait on it).
     household_writes: tokio::sync::Mutex<()>,
@@ -220,14 +227,17 @@ impl Platform {
     /// Opens the store at `config.db` (creating it), loads the enabled
     /// plugins and rebuilds the in-memory state.
     pub async fn open(config: PlatformConfig, clock: Clock) -> Result<Platform, PlatformError> {
-        let store = Store::open(&config.db).await?;
+        let store = Store::connect(&config.db).await?;
         let random = || hex::encode(rand::random::<[u8; 32]>());
         let pseudonyms = secret(&store.setting_or_init("pseudonym_secret", random).await?)?;
         let audit_names = secret(&store.setting_or_init("audit_secret", random).await?)?;
         let artifacts = config
             .artifact_dir
             .clone()
-            .unwrap_or_else(|| config.db.with_extension("artifacts"));
+            .unwrap_or_else(|| match &config.db {
+                Location::Sqlite(path) => path.with_extension("artifacts"),
+                Location::Postgres(_) => PathBuf::from("vitrine.artifacts"),
+            });
         let runtime = Runtime::build_with(
             config.limits.clone(),
             vitrine_runtime::Tuning::default(),
@@ -265,6 +275,7 @@ impl Platform {
             engine,
             needs: NeedsEngine::default(),
             households: RwLock::new(HashMap::new()),
+            household_versions: std::sync::Mutex::default(),
             household_writes: tokio::sync::Mutex::new(()),
             audit_names: Pseudonymiser::new(audit_names),
             metrics: Metrics::default(),
@@ -341,6 +352,15 @@ impl Platform {
         }
         if !unshared.is_empty() {
             self.share_artifacts(&unshared).await;
+        }
+        // Versions first: a household changed between the two reads is
+        // held with an older version than its document, so read again.
+        if self.store.backend() == Backend::Postgres {
+            *self
+                .household_versions
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) =
+                self.store.household_versions().await?.into_iter().collect();
         }
         let stored = self.store.households().await?;
         self.households
@@ -548,6 +568,85 @@ impl Platform {
             .get(id)
             .cloned()
             .ok_or_else(|| PlatformError::NotFound(format!("household {id}")))
+    }
+
+    /// Holds household `id`'s lock across every node on the database until
+    /// the lock is released, and brings this node's copy of the household
+    /// and its orders up to date with the store (PostgreSQL: another node
+    /// may have changed them). Every change to a household's orders,
+    /// budgets or profile happens under it, so two nodes never spend one
+    /// budget twice. On SQLite there is one node: nothing to do.
+    pub(crate) async fn lock_household(&self, id: &str) -> Result<StoreLock, PlatformError> {
+        let lock = self.store.lock(&format!("household:{id}")).await?;
+        if self.store.backend() == Backend::Postgres {
+            self.sync_household(id).await?;
+            let today = self.now().day();
+            let since = today
+                .plus(-vitrine_core::mandate::SETTLED_ORDERS_KEPT_DAYS)
+                .start();
+            let (orders, brands) = self.store.household_book(id, since).await?;
+            let household = HouseholdId(id.to_owned());
+            let book = self.engine.orders();
+            book.forget(&household);
+            for order in orders {
+                book.restore(order, today);
+            }
+            book.remember_brands(&household, brands);
+        }
+        Ok(lock)
+    }
+
+    /// PostgreSQL: reads household `id` again when the store holds another
+    /// version than this node (another node changed it, created it or
+    /// erased it). One indexed read when nothing changed. The API calls it
+    /// before every route about a household; on SQLite it does nothing.
+    pub async fn sync_household(&self, id: &str) -> Result<(), PlatformError> {
+        if self.store.backend() != Backend::Postgres {
+            return Ok(());
+        }
+        let held = self
+            .household_versions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .copied();
+        let stored = self.store.household_version(id).await?;
+        if stored.is_some() && stored == held {
+            return Ok(());
+        }
+        match self.store.household(id).await? {
+            Some((household, version)) => {
+                self.households
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(id.to_owned(), Arc::new(household));
+                self.household_versions
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(id.to_owned(), version);
+            }
+            None => {
+                self.households
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(id);
+                self.household_versions
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(id);
+                self.engine.orders().forget(&HouseholdId(id.to_owned()));
+            }
+        }
+        Ok(())
+    }
+
+    /// This node changed household `id` in the store: its version there
+    /// moved, so the next [`Platform::sync_household`] reads it again.
+    pub(crate) fn household_changed(&self, id: &str) {
+        self.household_versions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
     }
 
     /// Every household's id.

@@ -121,8 +121,9 @@ impl Platform {
         action: SubscriptionAction,
         actor: &Principal,
     ) -> Result<Subscription, PlatformError> {
-        let h = self.household(household)?;
         let _writes = self.household_writes.lock().await;
+        let _lock = self.lock_household(household).await?;
+        let h = self.household(household)?;
         let now = self.now();
         let current = self
             .store

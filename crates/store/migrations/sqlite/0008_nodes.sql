@@ -1,0 +1,21 @@
+-- Vitrine's store, version 8: several nodes on one database.
+
+-- A household's version, raised by every change to its profile or its
+-- events: a node keeps a household in memory and reads it again when the
+-- version in the store is not the one it holds.
+ALTER TABLE households ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+
+-- Periodic work shared between nodes: each run of a job (`needs-cycle`
+-- and its number) is a set of items (households); a node claims a batch
+-- until `lease_until`, marks each item done, and a claim whose lease ran
+-- out (its node died) is claimed again by another.
+CREATE TABLE work_items (
+    job TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    item TEXT NOT NULL,
+    claimed_by TEXT,
+    lease_until INTEGER,
+    done_at INTEGER,
+    PRIMARY KEY (job, run, item)
+);
+CREATE INDEX work_items_open ON work_items (job, run) WHERE done_at IS NULL;
