@@ -19,6 +19,8 @@ mod subscriptions;
 #[path = "../all/webhooks.rs"]
 mod webhooks;
 
+mod nodes;
+
 /// The service fixtures, on PostgreSQL.
 mod kit {
     pub use vitrine_testkit::service::on_postgres::{

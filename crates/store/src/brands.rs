@@ -147,7 +147,7 @@ impl Tx {
                 .execute(&mut *self.tx)
                 .await?;
         }
-        Ok(())
+        self.plugins_changed().await
     }
 
     /// Sets a version's limits.
@@ -157,13 +157,16 @@ impl Tx {
         version: i64,
         limits: &PluginLimits,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE plugin_versions SET limits = $1 WHERE brand = $2 AND version = $3")
-            .bind(serde_json::to_string(limits)?)
-            .bind(brand)
-            .bind(version)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
+        sqlx::query(
+            "UPDATE plugin_versions SET limits = $1, revision = revision + 1 \
+             WHERE brand = $2 AND version = $3",
+        )
+        .bind(serde_json::to_string(limits)?)
+        .bind(brand)
+        .bind(version)
+        .execute(&mut *self.tx)
+        .await?;
+        self.plugins_changed().await
     }
 }
 
@@ -247,12 +250,93 @@ impl Tx {
         version: i64,
         catalog_json: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE plugin_versions SET catalog = $1 WHERE brand = $2 AND version = $3")
-            .bind(catalog_json)
-            .bind(brand)
-            .bind(version)
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(
+            "UPDATE plugin_versions SET catalog = $1, revision = revision + 1 \
+             WHERE brand = $2 AND version = $3",
+        )
+        .bind(catalog_json)
+        .bind(brand)
+        .bind(version)
+        .execute(&mut *self.tx)
+        .await?;
+        self.plugins_changed().await
+    }
+}
+
+/// The PostgreSQL channel on which every change to the enabled plugins is
+/// announced (its payload is empty: listeners read what changed).
+pub const PLUGINS_CHANNEL: &str = "vitrine_plugins";
+
+impl Tx {
+    /// Records that what is enabled changed (a version enabled, disabled,
+    /// rolled back, or its limits or catalog changed): raises
+    /// `plugins_generation` and, on PostgreSQL, notifies
+    /// [`PLUGINS_CHANNEL`] when the transaction commits.
+    async fn plugins_changed(&mut self) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ('plugins_generation', '1') \
+             ON CONFLICT (key) DO UPDATE SET value = \
+             CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)",
+        )
+        .execute(&mut *self.tx)
+        .await?;
+        if self.backend == super::Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(PLUGINS_CHANNEL)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         Ok(())
+    }
+}
+
+impl Store {
+    /// How many times what is enabled has changed (0: never).
+    pub async fn plugins_generation(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .setting("plugins_generation")
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// What is enabled: (brand, version, revision) of each enabled version,
+    /// by brand.
+    pub async fn enabled_revisions(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT brand, version, revision FROM plugin_versions WHERE status = 'enabled' \
+             ORDER BY brand",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
+    }
+}
+
+/// Notifications that the enabled plugins changed, from another node
+/// (PostgreSQL's `LISTEN`).
+pub struct PluginChanges(sqlx::postgres::PgListener);
+
+impl PluginChanges {
+    /// Waits for the next notification. After the connection drops, the
+    /// next call reconnects (what was sent meanwhile is lost: poll too).
+    pub async fn next(&mut self) -> Result<(), StoreError> {
+        self.0.recv().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Listens for plugin changes on PostgreSQL; `None` on SQLite (one node:
+    /// nothing to hear).
+    pub async fn listen_plugins(&self) -> Result<Option<PluginChanges>, StoreError> {
+        let super::Location::Postgres(url) = self.location() else {
+            return Ok(None);
+        };
+        let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+        listener.listen(PLUGINS_CHANNEL).await?;
+        Ok(Some(PluginChanges(listener)))
     }
 }

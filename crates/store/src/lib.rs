@@ -19,7 +19,8 @@
 //! [`decisions`] (needs, decisions, orders, ledger), [`reports`] (brand
 //! reports and the sharing policy), [`idempotency`], [`subscriptions`],
 //! [`webhooks`], [`artifacts`] (compiled plugins), [`location`] (where the
-//! database is), [`batch`] (group commit).
+//! database is), [`batch`] (group commit), [`work`] (periodic work shared
+//! between nodes).
 
 pub mod artifacts;
 pub mod audit;
@@ -33,6 +34,7 @@ pub mod reports;
 pub mod subscriptions;
 pub mod tokens;
 pub mod webhooks;
+pub mod work;
 
 use std::borrow::Cow;
 use std::future::Future;

@@ -64,6 +64,13 @@ async fn database(backend: TestBackend, dir: &Path) -> (Location, Option<Arc<Sch
     (dir.join("vitrine.db").into(), None)
 }
 
+/// Opens a platform on `db` (another node on the same database, for
+/// PostgreSQL), its compiled plugins cached in `dir`, with the operator
+/// token.
+pub async fn open_node(db: &Location, dir: &Path, clock: Clock) -> Arc<Platform> {
+    open_configured(db, dir, None, clock, &|_| {}).await
+}
+
 /// Opens a platform at `dir/vitrine.db` with the operator token.
 pub async fn open_platform(dir: &Path, clock: Clock) -> Arc<Platform> {
     open_configured(&dir.join("vitrine.db").into(), dir, None, clock, &|_| {}).await

@@ -615,10 +615,24 @@ impl OrderBook {
         })
     }
 
+    /// The books of `household` (with `None`, every household's).
+    fn books_of(&self, household: Option<&HouseholdId>) -> Vec<Arc<Mutex<Book>>> {
+        let books = lock(&self.books);
+        match household {
+            None => books.values().cloned().collect(),
+            Some(h) => books.get(h).cloned().into_iter().collect(),
+        }
+    }
+
     /// Expires every ask whose lifetime has passed; their needs are free to
     /// be decided again.
     pub fn expire_due(&self, now: Timestamp) -> Vec<Order> {
-        let books: Vec<_> = lock(&self.books).values().cloned().collect();
+        self.expire_due_in(None, now)
+    }
+
+    /// [`OrderBook::expire_due`] for one household (`None`: every one).
+    pub fn expire_due_in(&self, household: Option<&HouseholdId>, now: Timestamp) -> Vec<Order> {
+        let books = self.books_of(household);
         let mut expired = Vec::new();
         for book in books {
             for order in lock(&book).orders.iter_mut() {
@@ -682,7 +696,17 @@ impl OrderBook {
     /// Makes final every placed order whose cancel window has closed: its
     /// brand must accept or refuse it within `accept_hours`.
     pub fn dispatch_due(&self, now: Timestamp, accept_hours: i64) -> Vec<Order> {
-        let books: Vec<_> = lock(&self.books).values().cloned().collect();
+        self.dispatch_due_in(None, now, accept_hours)
+    }
+
+    /// [`OrderBook::dispatch_due`] for one household (`None`: every one).
+    pub fn dispatch_due_in(
+        &self,
+        household: Option<&HouseholdId>,
+        now: Timestamp,
+        accept_hours: i64,
+    ) -> Vec<Order> {
+        let books = self.books_of(household);
         let mut dispatched = Vec::new();
         for book in books {
             for order in lock(&book).orders.iter_mut() {
@@ -701,7 +725,12 @@ impl OrderBook {
     /// they are once refused for it (the book is unchanged: the caller
     /// stores them, then [`OrderBook::replace`]s them).
     pub fn unanswered_due(&self, now: Timestamp) -> Vec<Order> {
-        let books: Vec<_> = lock(&self.books).values().cloned().collect();
+        self.unanswered_due_in(None, now)
+    }
+
+    /// [`OrderBook::unanswered_due`] for one household (`None`: every one).
+    pub fn unanswered_due_in(&self, household: Option<&HouseholdId>, now: Timestamp) -> Vec<Order> {
+        let books = self.books_of(household);
         let mut due = Vec::new();
         for book in books {
             for order in lock(&book).orders.iter() {

@@ -107,6 +107,7 @@ pub async fn serve(
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let timer =
         cycle_every.map(|period| tokio::spawn(cycle(platform.clone(), period, stop_rx.clone())));
+    let watcher = tokio::spawn(watch_plugins(platform.clone(), stop_rx.clone()));
     let webhooks = tokio::spawn(webhooks(platform.clone(), stop_rx));
     let app = app(platform, config);
     let slots = Arc::new(Semaphore::new(max_connections));
@@ -156,7 +157,59 @@ pub async fn serve(
         let _ = timer.await;
     }
     let _ = webhooks.await;
+    let _ = watcher.await;
     Ok(())
+}
+
+/// How often a node on PostgreSQL checks what plugins are enabled, whatever
+/// it was notified of (notifications sent while its listener reconnects
+/// are lost).
+pub const PLUGIN_POLL: Duration = Duration::from_secs(1);
+
+/// PostgreSQL: serves every change to the enabled plugins that another
+/// node made, as soon as it is notified (`LISTEN vitrine_plugins`) and at
+/// the latest at the next poll. On SQLite there is no other node: nothing
+/// to watch.
+async fn watch_plugins(platform: Arc<Platform>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    if platform.store().backend() != vitrine_store::Backend::Postgres {
+        return;
+    }
+    let mut listener = match platform.store().listen_plugins().await {
+        Ok(listener) => listener,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for plugin changes; polling only");
+            None
+        }
+    };
+    let mut ticks = tokio::time::interval(PLUGIN_POLL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let notified = async {
+            match listener.as_mut() {
+                // `recv` reconnects by itself after the connection drops.
+                Some(l) => l.next().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            woke = notified => {
+                if let Err(e) = woke {
+                    tracing::warn!(error = %e, "the plugin-change listener failed; it reconnects");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+            _ = ticks.tick() => {}
+            _ = stop.changed() => break,
+        }
+        match platform.sync_plugins().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                brands = n,
+                "plugins changed on another node: now served here"
+            ),
+            Err(e) => tracing::warn!(error = %e, "checking the enabled plugins failed"),
+        }
+    }
 }
 
 /// How often webhooks are queued and sent.

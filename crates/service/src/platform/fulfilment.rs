@@ -136,12 +136,21 @@ impl Platform {
     /// refused by their deadline; their needs are free to be decided again
     /// without that brand. Returns how many.
     pub async fn refuse_unanswered(&self) -> Result<usize, PlatformError> {
+        let _writes = self.household_writes.lock().await;
+        self.refuse_unanswered_in(None).await
+    }
+
+    /// [`Platform::refuse_unanswered`] for one household (`None`: every
+    /// one); the caller holds the household writes' lock.
+    pub(crate) async fn refuse_unanswered_in(
+        &self,
+        household: Option<&HouseholdId>,
+    ) -> Result<usize, PlatformError> {
         let now = self.now();
-        let due = self.engine.orders().unanswered_due(now);
+        let due = self.engine.orders().unanswered_due_in(household, now);
         if due.is_empty() {
             return Ok(0);
         }
-        let _writes = self.household_writes.lock().await;
         // Again under the lock: a brand may have answered meanwhile.
         let due: Vec<Order> = due
             .into_iter()

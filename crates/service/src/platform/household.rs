@@ -14,9 +14,11 @@ use vitrine_core::decision::{Decision, DecisionError};
 use vitrine_core::household::{Household, HouseholdError, HouseholdId};
 use vitrine_core::mandate::{Order, OrderError};
 use vitrine_core::needs::{Need, NeedHistory};
+use vitrine_store::Backend;
 use vitrine_store::audit::AuditRecord;
 use vitrine_store::batch::{BatchError, PreparedDecision};
 use vitrine_store::tokens::Principal;
+use vitrine_types::time::Timestamp;
 
 /// Which need to decide: a stored one, or one given in full.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -96,6 +98,14 @@ fn order_error(e: OrderError) -> PlatformError {
         OrderError::Expired { .. } => PlatformError::conflict("expired", e.to_string()),
     }
 }
+
+/// The needs cycle's name among shared jobs.
+const CYCLE_JOB: &str = "needs-cycle";
+/// How long a node's claim on a batch of households holds: a node that
+/// died is taken over after it.
+const CYCLE_LEASE_SECS: i64 = 60;
+/// Households a node claims at once.
+const CYCLE_BATCH: u32 = 8;
 
 impl Platform {
     /// Changes a household's profile (preferences, consents, mandates,
@@ -484,7 +494,7 @@ impl Platform {
 
     /// Erases the household: its data, needs, decisions, orders, ledger and
     /// tokens. The audit log keeps its entries, which name it by pseudonym.
-    pub(crate) async fn erase(&self, id: &str, actor: &Principal) -> Result<(), PlatformError> {
+    pub async fn erase(&self, id: &str, actor: &Principal) -> Result<(), PlatformError> {
         let _writes = self.household_writes.lock().await;
         let _lock = self.lock_household(id).await?;
         let household = self.household(id)?;
@@ -513,11 +523,19 @@ impl Platform {
     /// winning brand learns of it now, and only now), and expires every ask
     /// nobody answered in time (its need is free again).
     pub async fn dispatch_due(&self) -> Result<usize, PlatformError> {
+        self.dispatch_due_in(None).await
+    }
+
+    /// [`Platform::dispatch_due`] for one household (`None`: every one).
+    pub(crate) async fn dispatch_due_in(
+        &self,
+        household: Option<&HouseholdId>,
+    ) -> Result<usize, PlatformError> {
         let now = self.now();
-        let mut dispatched = self
-            .engine
-            .orders()
-            .dispatch_due(now, self.engine.config().accept_hours);
+        let mut dispatched =
+            self.engine
+                .orders()
+                .dispatch_due_in(household, now, self.engine.config().accept_hours);
         // What the brand needs to deliver is released now, and recorded on
         // the order (the household reads it in its orders and its export).
         for order in &mut dispatched {
@@ -527,7 +545,7 @@ impl Platform {
                 order.released = delivery.fields();
             }
         }
-        let expired = self.engine.orders().expire_due(now);
+        let expired = self.engine.orders().expire_due_in(household, now);
         if dispatched.is_empty() && expired.is_empty() {
             return Ok(0);
         }
@@ -575,6 +593,11 @@ impl Platform {
     /// the cycle goes on with the next. Returns the decisions taken.
     pub async fn run_cycle(self: &Arc<Self>) -> Result<Vec<Decision>, PlatformError> {
         self.cycle_started();
+        if self.store.backend() == Backend::Postgres {
+            let taken = self.run_shared_cycle().await?;
+            self.cycle_finished();
+            return Ok(taken);
+        }
         self.dispatch_due().await?;
         self.refuse_unanswered().await?;
         self.run_subscriptions().await?;
@@ -604,6 +627,94 @@ impl Platform {
         }
         self.cycle_finished();
         Ok(taken)
+    }
+
+    /// The cycle shared by every node on one database: the period's run
+    /// lists every household once (whichever node starts it first), and
+    /// each node claims batches of them until none is left; a household
+    /// is done whole by the node that claimed it (its due orders, asks and
+    /// subscriptions under its lock, then its needs). When only others'
+    /// claims are left, a node waits, and takes over those whose lease
+    /// runs out (their node died), for at most the lease and a little.
+    async fn run_shared_cycle(self: &Arc<Self>) -> Result<Vec<Decision>, PlatformError> {
+        let period = self
+            .cycle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .period
+            .map_or(1, |p| i64::try_from(p.as_secs()).unwrap_or(i64::MAX).max(1));
+        let run = self.now().0.div_euclid(period);
+        self.store
+            .add_work(CYCLE_JOB, run, &self.store.household_ids().await?)
+            .await?;
+        self.prune_k_anonymity().await?;
+        let mut taken = Vec::new();
+        let waiting_since = Instant::now();
+        loop {
+            // Leases are wall-clock time (a node's life), whatever clock
+            // the platform decides by.
+            let now = Timestamp::now();
+            let lease = vitrine_store::work::Lease {
+                node: &self.node,
+                now,
+                until: Timestamp(now.0 + CYCLE_LEASE_SECS),
+            };
+            let claimed = self
+                .store
+                .claim_work(CYCLE_JOB, run, lease, CYCLE_BATCH)
+                .await?;
+            if claimed.is_empty() {
+                let left = self.store.work_left(CYCLE_JOB, run).await?;
+                let patience = std::time::Duration::from_secs(
+                    u64::try_from(CYCLE_LEASE_SECS + 10).unwrap_or(0),
+                );
+                if left == 0 || waiting_since.elapsed() > patience {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                continue;
+            }
+            for id in claimed {
+                match self.cycle_shared_household(&id).await {
+                    Ok(decisions) => taken.extend(decisions),
+                    Err(e) => tracing::warn!(
+                        household = %self.audit_name(&HouseholdId(id.clone())),
+                        error = %e,
+                        "the needs cycle skipped a household"
+                    ),
+                }
+                self.store
+                    .finish_work(CYCLE_JOB, run, &id, Timestamp::now())
+                    .await?;
+            }
+        }
+        Ok(taken)
+    }
+
+    /// One household's whole part of a shared cycle.
+    async fn cycle_shared_household(&self, id: &str) -> Result<Vec<Decision>, PlatformError> {
+        {
+            let _writes = self.household_writes.lock().await;
+            let lock = self.lock_household(id).await?;
+            let household = HouseholdId(id.to_owned());
+            if self.household(id).is_err() {
+                // Erased since the run was listed.
+                return Ok(Vec::new());
+            }
+            self.dispatch_due_in(Some(&household)).await?;
+            self.refuse_unanswered_in(Some(&household)).await?;
+            let live = self
+                .store
+                .subscriptions(id)
+                .await?
+                .into_iter()
+                .filter(|s| s.status.covers())
+                .collect();
+            self.run_subscriptions_of(live, false).await?;
+            lock.release().await;
+        }
+        // Each decision takes the household's lock itself.
+        self.cycle_household(id).await
     }
 
     /// One household's part of the cycle.

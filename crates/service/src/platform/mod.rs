@@ -178,6 +178,11 @@ pub struct Platform {
     /// PostgreSQL: the version (in the store) of each household this node
     /// holds; a household whose store version differs is read again.
     household_versions: std::sync::Mutex<HashMap<String, i64>>,
+    /// This node's name in shared work (`node-` and 8 random bytes).
+    node: String,
+    /// What this node serves: (version, revision) by brand, as the store
+    /// had it, and the store's `plugins_generation` then.
+    plugins_held: std::sync::Mutex<(i64, PluginsHeld)>,
     /// Serialises changes to households' documents (decisions read
     /// snapshots and never wait on it).
     household_writes: tokio::sync::Mutex<()>,
@@ -188,6 +193,9 @@ pub struct Platform {
     webhook_policy: webhook::WebhookPolicy,
     webhook_client: reqwest::Client,
 }
+
+/// The (version, revision) of each brand's plugin a node serves.
+type PluginsHeld = HashMap<String, (i64, i64)>;
 
 /// When the needs cycle last started and finished (wall clock).
 #[derive(Debug, Default, Clone, Copy)]
@@ -276,6 +284,8 @@ impl Platform {
             needs: NeedsEngine::default(),
             households: RwLock::new(HashMap::new()),
             household_versions: std::sync::Mutex::default(),
+            node: format!("node-{}", hex::encode(rand::random::<[u8; 8]>())),
+            plugins_held: std::sync::Mutex::default(),
             household_writes: tokio::sync::Mutex::new(()),
             audit_names: Pseudonymiser::new(audit_names),
             metrics: Metrics::default(),
@@ -289,6 +299,17 @@ impl Platform {
     }
 
     async fn restore(&self) -> Result<(), PlatformError> {
+        // What is enabled, as of now: a change while the plugins load makes
+        // the next `sync_plugins` load it.
+        let generation = self.store.plugins_generation().await?;
+        let revisions = self.store.enabled_revisions().await?;
+        *self.plugins_held.lock().unwrap_or_else(|p| p.into_inner()) = (
+            generation,
+            revisions
+                .into_iter()
+                .map(|(brand, version, revision)| (brand, (version, revision)))
+                .collect(),
+        );
         // Plugins load on every core: from the artifact cache each is a map
         // and a link, but a cold cache compiles every one of them.
         let enabled = self.store.enabled_versions().await?;
@@ -568,6 +589,63 @@ impl Platform {
             .get(id)
             .cloned()
             .ok_or_else(|| PlatformError::NotFound(format!("household {id}")))
+    }
+
+    /// Serves what the store says is enabled, when it changed since this
+    /// node last looked (another node uploaded, enabled, disabled or rolled
+    /// back a version, or changed its limits or catalog): each changed
+    /// brand's version is loaded (its compiled artifact comes from the
+    /// store: nothing is compiled) and swapped in, each brand no longer
+    /// enabled leaves the auctions. One small read when nothing changed.
+    /// Returns how many brands changed.
+    pub async fn sync_plugins(&self) -> Result<usize, PlatformError> {
+        let generation = self.store.plugins_generation().await?;
+        let held = {
+            let held = self.plugins_held.lock().unwrap_or_else(|p| p.into_inner());
+            if held.0 == generation {
+                return Ok(0);
+            }
+            held.1.clone()
+        };
+        let wanted: HashMap<String, (i64, i64)> = self
+            .store
+            .enabled_revisions()
+            .await?
+            .into_iter()
+            .map(|(brand, version, revision)| (brand, (version, revision)))
+            .collect();
+        let mut now_held = HashMap::new();
+        let mut changed = 0;
+        for (brand, key) in &wanted {
+            if held.get(brand) == Some(key) {
+                now_held.insert(brand.clone(), *key);
+                continue;
+            }
+            let Some((record, wasm, catalog)) = self.store.version_bytes(brand, key.0).await?
+            else {
+                continue;
+            };
+            match self
+                .load_blocking(wasm, catalog.into_bytes(), record.limits)
+                .await
+            {
+                Ok(plugin) => {
+                    self.engine.register(brand, PluginBidder::new(plugin));
+                    now_held.insert(brand.clone(), *key);
+                    changed += 1;
+                }
+                Err(e) => tracing::error!(
+                    brand = %brand, version = key.0, error = %e,
+                    "an enabled plugin does not load on this node; the brand is left out of its auctions"
+                ),
+            }
+        }
+        for brand in held.keys().filter(|b| !wanted.contains_key(*b)) {
+            self.engine.unregister(brand);
+            changed += 1;
+        }
+        *self.plugins_held.lock().unwrap_or_else(|p| p.into_inner()) = (generation, now_held);
+        Ok(changed)
     }
 
     /// Holds household `id`'s lock across every node on the database until

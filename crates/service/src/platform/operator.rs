@@ -196,7 +196,7 @@ impl Platform {
     }
 
     /// Takes the brand out of auctions (its versions are kept).
-    pub(crate) async fn disable_plugin(&self, brand: &str) -> Result<(), PlatformError> {
+    pub async fn disable_plugin(&self, brand: &str) -> Result<(), PlatformError> {
         self.switch(brand, None, "plugin.disabled")
             .await
             .map(|_| ())

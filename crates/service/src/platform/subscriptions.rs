@@ -236,10 +236,22 @@ impl Platform {
     /// asked when the mandate's budget or caps say so; a mandate that no
     /// longer allows it pauses the subscription). Returns the orders made.
     pub async fn run_subscriptions(&self) -> Result<usize, PlatformError> {
+        let live = self.store.live_subscriptions().await?;
+        self.run_subscriptions_of(live, true).await
+    }
+
+    /// [`Platform::run_subscriptions`] for `live` (one household's, in a
+    /// shared cycle, whose caller holds the household writes' lock: then
+    /// `take_writes` is false).
+    pub(crate) async fn run_subscriptions_of(
+        &self,
+        live: Vec<Subscription>,
+        take_writes: bool,
+    ) -> Result<usize, PlatformError> {
         let now = self.now();
         let today = now.day();
         let mut made = 0;
-        for current in self.store.live_subscriptions().await? {
+        for current in live {
             let due = current.due(today);
             if due == Due::Nothing {
                 continue;
@@ -247,7 +259,11 @@ impl Platform {
             let Ok(household) = self.household(&current.household) else {
                 continue;
             };
-            let _writes = self.household_writes.lock().await;
+            let _writes = if take_writes {
+                Some(self.household_writes.lock().await)
+            } else {
+                None
+            };
             if due == Due::Renewal {
                 let ended = current.renewed(now);
                 let mut tx = self.store.begin().await?;

@@ -593,10 +593,16 @@ impl Platform {
     /// sends the events due (up to 64 at once) and logs each attempt.
     /// `vitrine serve` runs one every two seconds.
     pub async fn deliver_webhooks(&self) -> Result<Round, PlatformError> {
+        // One round at a time across the nodes: each sees what the one
+        // before it sent.
+        let round_lock = self.store.lock("job:webhooks").await?;
         let now = self.now();
         let mut round = Round::default();
         let webhooks = self.store.webhooks().await?;
         for webhook in &webhooks {
+            if self.sync_household(&webhook.household).await.is_err() {
+                continue;
+            }
             let Ok(items) = self.inbox(&webhook.household).await else {
                 continue;
             };
@@ -693,6 +699,7 @@ impl Platform {
             .await?;
         }
         tx.commit().await?;
+        round_lock.release().await;
         Ok(round)
     }
 }

@@ -19,3 +19,9 @@ CREATE TABLE work_items (
     PRIMARY KEY (job, run, item)
 );
 CREATE INDEX work_items_open ON work_items (job, run) WHERE done_at IS NULL;
+
+-- A plugin version's revision, raised when its limits or catalog change:
+-- with the enabled version, what tells a node its copy of a brand's plugin
+-- is stale. Every change to what is enabled raises the setting
+-- `plugins_generation` (and, on PostgreSQL, notifies `vitrine_plugins`).
+ALTER TABLE plugin_versions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
