@@ -19,6 +19,7 @@ mod subscriptions;
 #[path = "../all/webhooks.rs"]
 mod webhooks;
 
+mod migrate;
 mod nodes;
 
 /// The service fixtures, on PostgreSQL.

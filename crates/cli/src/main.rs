@@ -34,8 +34,12 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Run each embedded sample brand on its example request, or export them.
     Samples(samples::SamplesArgs),
-    /// Run the platform: the HTTP API over an embedded SQLite database.
+    /// Run the platform: the HTTP API over an embedded SQLite database, or
+    /// one node of several on PostgreSQL.
     Serve(serve::ServeArgs),
+    /// Copy a whole installation into a new database (a single node's
+    /// SQLite into PostgreSQL), its audit chain verified after.
+    Migrate(serve::MigrateArgs),
     /// Check the audit log.
     #[command(subcommand)]
     Audit(serve::AuditCommand),
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
         Command::Samples(args) => samples::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Audit(command) => serve::audit(command),
+        Command::Migrate(args) => serve::migrate(args),
         Command::CompileWorker(args) => {
             vitrine_runtime::compile::worker_main(&args.settings, &args.input, &args.output)
         }

@@ -26,6 +26,7 @@ pub mod artifacts;
 pub mod audit;
 pub mod batch;
 pub mod brands;
+pub mod copy;
 pub mod decisions;
 pub mod households;
 pub mod idempotency;
