@@ -261,3 +261,42 @@ async fn the_needs_cycle_on_two_nodes_does_each_household_once() {
     assert!(total > 0, "the cycle decided something");
     assert!(a.store().verify_audit().await.unwrap().is_ok());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn households_a_dead_node_claimed_in_the_needs_cycle_are_taken_over_once_its_lease_ends() {
+    let (_schema, _dir, a, _b) = two_nodes().await;
+    upload(&a, "dairy").await;
+    let mut ids = Vec::new();
+    for h in 0..3 {
+        let id = format!("fam-{h}");
+        let mut resident = family(&id, h);
+        resident.warm_up(demo_start(), 14);
+        a.create_household(resident.household).await.unwrap();
+        ids.push(id);
+    }
+    // A node lists the run, claims every household for a second, and dies.
+    let run = a.now().0;
+    a.store().add_work("needs-cycle", run, &ids).await.unwrap();
+    let now = Timestamp::now();
+    let lease = vitrine_store::work::Lease {
+        node: "node-dead",
+        now,
+        until: Timestamp(now.0 + 1),
+    };
+    let claimed = a
+        .store()
+        .claim_work("needs-cycle", run, lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed, ids);
+    // A live node's cycle waits for the lease to run out, then does them.
+    let taken = a.run_cycle().await.unwrap();
+    assert!(!taken.is_empty(), "the households' needs were decided");
+    let done = a.store().work_done("needs-cycle", run).await.unwrap();
+    assert_eq!(done.len(), 3, "{done:?}");
+    assert!(
+        done.iter().all(|(_, node)| node != "node-dead"),
+        "taken over: {done:?}"
+    );
+    assert_eq!(a.store().work_left("needs-cycle", run).await.unwrap(), 0);
+}

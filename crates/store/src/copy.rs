@@ -23,9 +23,12 @@ enum Kind {
 
 use Kind::{Bytes, Int, OptInt, OptText, Real, Text};
 
-/// Every table, parents first, with its columns and the order rows are
-/// read in (insertion order where the store lists by it).
-const TABLES: &[(&str, &[(&str, Kind)], &str)] = &[
+/// A table's name, its columns, and the order its rows are read in.
+type Table = (&'static str, &'static [(&'static str, Kind)], &'static str);
+
+/// Every table, parents first (insertion order where the store lists by
+/// it).
+const TABLES: &[Table] = &[
     ("settings", &[("key", Text), ("value", Text)], "key"),
     (
         "tokens",

@@ -23,7 +23,7 @@ impl Server {
     /// Starts `vitrine serve` from the binary `exe` (in the binary's own
     /// tests, `env!("CARGO_BIN_EXE_vitrine")`) on `db`, with no needs cycle
     /// and `extra` arguments, and waits until it listens.
-    pub fn start(exe: &Path, db: &Path, extra: &[&str]) -> Server {
+    pub fn start(exe: &Path, db: impl AsRef<std::ffi::OsStr>, extra: &[&str]) -> Server {
         let mut child = Command::new(exe)
             .args([
                 "serve",

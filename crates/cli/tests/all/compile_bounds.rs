@@ -202,7 +202,7 @@ async fn an_upload_that_keeps_the_compiler_busy_is_refused_and_the_server_keeps_
     );
     let server = vitrine_testkit::server::Server::start(
         crate::exe(),
-        &dir.path().join("v.db"),
+        dir.path().join("v.db"),
         &["--config", s(&config)],
     );
     let client = reqwest::Client::new();

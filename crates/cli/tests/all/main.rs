@@ -5,6 +5,7 @@
 mod commands;
 mod compile_bounds;
 mod crash_safety;
+mod nodes;
 mod schemathesis;
 mod walkthrough;
 

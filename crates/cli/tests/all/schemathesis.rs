@@ -42,7 +42,7 @@ async fn schemathesis_finds_no_server_error_and_no_undocumented_status() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(
         crate::exe(),
-        &dir.path().join("v.db"),
+        dir.path().join("v.db"),
         &["--rate-per-token", "0"],
     );
     let base = server.base.clone();

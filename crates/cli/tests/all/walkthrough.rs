@@ -106,7 +106,7 @@ async fn the_readme_walkthrough_works_and_every_answer_matches_the_openapi_docum
         );
     }
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(crate::exe(), &dir.path().join("v.db"), &[]);
+    let server = Server::start(crate::exe(), dir.path().join("v.db"), &[]);
     let http = reqwest::Client::new();
     let doc: Value = http
         .get(format!("{}/v1/openapi.json", server.base))
