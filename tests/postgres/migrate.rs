@@ -36,9 +36,9 @@ async fn a_sqlite_installation_copied_into_postgres_serves_the_same_and_goes_on(
     let decisions = s.platform.decisions("fam", 100).await.unwrap();
     let entries = s.platform.store().verify_audit().await.unwrap().unwrap();
 
-    let schema = Schema::create()
-        .await
-        .expect("this test needs PostgreSQL (VITRINE_TEST_POSTGRES)");
+    let Some(schema) = Schema::create().await else {
+        return; // VITRINE_TEST_POSTGRES=off, and said so
+    };
     let to = Store::connect(&schema.location()).await.unwrap();
     let report = s.platform.store().copy_into(&to).await.unwrap();
     assert_eq!(report.audit_entries, entries);

@@ -33,6 +33,10 @@ pub struct HttpBench {
     pub connections: usize,
     /// Measured seconds (after one second of warm-up).
     pub seconds: u64,
+    /// Nodes serving the load (more than one: on PostgreSQL), each a
+    /// platform of its own in this process on its own port, sharing the
+    /// database; connection `c` goes to node `c % nodes`.
+    pub nodes: usize,
 }
 
 /// What the load measured.
@@ -50,6 +54,10 @@ pub struct HttpReport {
     pub brands_asked_mean: f64,
     /// Decisions that placed or asked for an order.
     pub orders: u64,
+    /// The database: `sqlite` or `postgres`.
+    pub backend: &'static str,
+    /// Decisions answered 201 per second by each node.
+    pub per_node: Vec<f64>,
 }
 
 /// What the load generator reads of an answer (the rest is skipped, not
@@ -84,6 +92,13 @@ pub(super) struct Served {
     /// Each household's token; household `i` is `hh-i`.
     pub(super) tokens: Vec<String>,
     pub(super) addr: std::net::SocketAddr,
+    /// More nodes on the same database: each platform, its address, and
+    /// what stops its server.
+    extra: Vec<(
+        Arc<Platform>,
+        std::net::SocketAddr,
+        tokio::sync::oneshot::Sender<()>,
+    )>,
     /// Brands whose upload was refused, with the reason.
     pub(super) refused: Vec<(String, String)>,
     stop: tokio::sync::oneshot::Sender<()>,
@@ -103,6 +118,7 @@ pub(super) fn start_service(
     brands: &[BrandUpload<'_>],
     households: usize,
     limits: vitrine_runtime::Limits,
+    db: Option<&vitrine_store::Location>,
 ) -> anyhow::Result<Served> {
     let dir = tempfile::tempdir()?;
     let today = load_day();
@@ -114,7 +130,10 @@ pub(super) fn start_service(
         let platform = Arc::new(
             Platform::open(
                 PlatformConfig {
-                    db: dir.path().join("bench.db").into(),
+                    db: db
+                        .cloned()
+                        .unwrap_or_else(|| dir.path().join("bench.db").into()),
+                    artifact_dir: Some(dir.path().join("bench.artifacts")),
                     limits,
                     ..PlatformConfig::default()
                 },
@@ -162,6 +181,7 @@ pub(super) fn start_service(
         platform,
         tokens,
         addr,
+        extra: Vec::new(),
         refused,
         stop,
         runtime,
@@ -169,11 +189,57 @@ pub(super) fn start_service(
     })
 }
 
+/// A platform serving the API on a port of its own, on `db`.
+async fn node_on(
+    db: &vitrine_store::Location,
+    artifacts: std::path::PathBuf,
+    limits: vitrine_runtime::Limits,
+) -> anyhow::Result<(
+    Arc<Platform>,
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+)> {
+    let platform = Arc::new(
+        Platform::open(
+            PlatformConfig {
+                db: db.clone(),
+                artifact_dir: Some(artifacts),
+                limits,
+                ..PlatformConfig::default()
+            },
+            Clock::manual(Timestamp::at(load_day(), 21)),
+        )
+        .await?,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = platform.clone();
+    tokio::spawn(async move {
+        let _ = serve(served, listener, ApiConfig::default(), None, async {
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    Ok((platform, addr, stop))
+}
+
 impl Served {
     /// Stops the server and closes the database.
     pub(super) fn stop(self) {
         let _ = self.stop.send(());
         self.runtime.block_on(self.platform.close());
+        for (platform, _, stop) in self.extra {
+            let _ = stop.send(());
+            self.runtime.block_on(platform.close());
+        }
+    }
+
+    /// Every node's address, the first one's first.
+    fn addrs(&self) -> Vec<std::net::SocketAddr> {
+        std::iter::once(self.addr)
+            .chain(self.extra.iter().map(|(_, addr, _)| *addr))
+            .collect()
     }
 }
 
@@ -193,8 +259,18 @@ pub(super) fn need_body(n: u64, h: usize) -> serde_json::Value {
     }})
 }
 
-/// Runs the load and returns the measurements.
+/// Runs the load on a temporary SQLite database and returns the
+/// measurements.
 pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
+    http_bench_on(config, None)
+}
+
+/// Runs the load on `db` (an empty database: the brands and households
+/// are created in it), or a temporary SQLite database.
+pub fn http_bench_on(
+    config: HttpBench,
+    db: Option<&vitrine_store::Location>,
+) -> anyhow::Result<HttpReport> {
     let brands: Vec<BrandUpload<'_>> = (0..config.brands)
         .map(|i| {
             let sample = &SAMPLES[i % SAMPLES.len()];
@@ -205,13 +281,27 @@ pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
             )
         })
         .collect();
-    let served = start_service(&brands, config.households, Default::default())?;
+    let mut served = start_service(&brands, config.households, Default::default(), db)?;
+    let backend = db.map_or("sqlite", |d| d.backend().as_str());
+    if config.nodes > 1 {
+        let db = db
+            .filter(|d| d.backend() == vitrine_store::Backend::Postgres)
+            .context("more than one node needs a PostgreSQL --db")?;
+        for n in 1..config.nodes {
+            let artifacts = served._dir.path().join(format!("node-{n}.artifacts"));
+            let node = served
+                .runtime
+                .block_on(node_on(db, artifacts, Default::default()))?;
+            served.extra.push(node);
+        }
+    }
+    let addrs = served.addrs();
     anyhow::ensure!(
         served.refused.is_empty(),
         "samples refused: {:?}",
         served.refused
     );
-    let (tokens, addr) = (served.tokens.clone(), served.addr);
+    let tokens = served.tokens.clone();
     let client_rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .worker_threads(1)
@@ -222,13 +312,13 @@ pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(config.connections)
             .build()?;
-        let base = format!("http://{addr}");
         let warmup_until = Instant::now() + Duration::from_secs(1);
         let end = warmup_until + Duration::from_secs(config.seconds);
         let mut tasks = Vec::new();
         for c in 0..config.connections {
             let client = client.clone();
-            let base = base.clone();
+            let node = c % addrs.len();
+            let base = format!("http://{}", addrs[node]);
             let tokens = tokens.clone();
             let counter = counter.clone();
             tasks.push(tokio::spawn(async move {
@@ -260,13 +350,15 @@ pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
                         }
                     }
                 }
-                (latencies, errors, asked, orders)
+                (node, latencies, errors, asked, orders)
             }));
         }
         let mut latencies = Vec::new();
+        let mut per_node = vec![0.0; addrs.len()];
         let (mut errors, mut asked, mut orders) = (0, 0, 0);
         for task in tasks {
-            let (l, e, a, o) = task.await.context("a load task failed")?;
+            let (node, l, e, a, o) = task.await.context("a load task failed")?;
+            per_node[node] += l.len() as f64 / config.seconds as f64;
             latencies.extend(l);
             errors += e;
             asked += a;
@@ -281,6 +373,8 @@ pub fn http_bench(config: HttpBench) -> anyhow::Result<HttpReport> {
             errors,
             brands_asked_mean: asked as f64 / answered.max(1) as f64,
             orders,
+            backend,
+            per_node,
         })
     });
     served.stop();

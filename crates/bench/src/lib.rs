@@ -31,7 +31,7 @@ pub use cold_start::{ColdStartReport, cold_start_bench};
 pub use copies::distinct_copy;
 pub use decision::{DecisionBench, DecisionReport, decision_bench};
 pub use floor::{FLOOR_WAT, Floor};
-pub use http::{HttpBench, HttpReport, http_bench};
+pub use http::{HttpBench, HttpReport, http_bench, http_bench_on};
 pub use isolated::{ExtraPlugin, IsolatedCallReport, Phases, SampleCall, isolated_call};
 pub use memory::{MemoryReport, memory_bench, resident_bytes};
 pub use native::dairy_offers;

@@ -163,7 +163,7 @@ pub fn soak(config: SoakConfig, hostile: &[(String, Vec<u8>)]) -> anyhow::Result
         suspend_after_failures: config.suspend_after_failures,
         ..Default::default()
     };
-    let served = start_service(&brands, 50, limits)?;
+    let served = start_service(&brands, 50, limits, None)?;
     let (tokens, addr) = (served.tokens.clone(), served.addr);
     let refused = served.refused.clone();
 

@@ -184,14 +184,21 @@ impl<'s> MigrationSource<'s> for Embedded {
 }
 
 /// Connections each node keeps to PostgreSQL at most for reads and writes.
-pub const POSTGRES_POOL_SIZE: u32 = 10;
+pub const POSTGRES_POOL_SIZE: u32 = 8;
 
-/// Connections each node keeps at most for the locks it holds (one per
-/// household being changed at once; a change waits for one when all are
-/// taken). Apart from the others, so that a node holding all its locks
-/// can still read and write. Three nodes use 60 of PostgreSQL's default
-/// 100 connections with [`POSTGRES_POOL_SIZE`].
-pub const POSTGRES_LOCK_POOL_SIZE: u32 = 10;
+/// Connections each node keeps at most for the household and job locks it
+/// holds (one per household being changed at once; a change waits for one
+/// when all are taken).
+pub const POSTGRES_LOCK_POOL_SIZE: u32 = 8;
+
+/// Connections each node keeps at most for request locks (an
+/// `Idempotency-Key` being answered), which are taken before a household's.
+/// Each kind of lock has its own pool, and locks are always taken in the
+/// order request, household, audit, so a node holding every lock of one
+/// kind can still take the next kind, read and write: no pool waits on
+/// itself. Three nodes use 60 of PostgreSQL's default 100 connections
+/// (and one each to listen for plugin changes).
+pub const POSTGRES_REQUEST_LOCK_POOL_SIZE: u32 = 4;
 
 /// The key of the advisory lock that serialises appends to the audit chain
 /// on PostgreSQL: negative, where other keys never are (see [`lock_key`]).
@@ -211,8 +218,9 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     location: Location,
-    /// PostgreSQL only: the connections that hold advisory locks.
-    locks: Option<AnyPool>,
+    /// PostgreSQL only: the connections that hold household and job locks,
+    /// and those that hold request locks.
+    locks: Option<(AnyPool, AnyPool)>,
     audit_head: AuditHead,
     writer: batch::Writer,
 }
@@ -304,12 +312,17 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(&location.sqlx_url(false)?)
                     .await?;
-                locks = Some(
+                let lock_pool = |size| {
                     AnyPoolOptions::new()
-                        .max_connections(POSTGRES_LOCK_POOL_SIZE)
+                        .max_connections(size)
                         .acquire_timeout(Duration::from_secs(60))
-                        .connect_lazy(&location.sqlx_url(false)?)?,
-                );
+                        .connect_lazy(&location.sqlx_url(false)?)
+                        .map_err(StoreError::from)
+                };
+                locks = Some((
+                    lock_pool(POSTGRES_LOCK_POOL_SIZE)?,
+                    lock_pool(POSTGRES_REQUEST_LOCK_POOL_SIZE)?,
+                ));
                 (pool.clone(), pool)
             }
         };
@@ -369,15 +382,19 @@ impl Store {
     /// (so it goes with the node's connection if the node dies). On SQLite
     /// there is one node, whose own locks suffice: nothing is held.
     pub async fn lock(&self, name: &str) -> Result<StoreLock, StoreError> {
-        let Some(pool) = &self.locks else {
-            return Ok(StoreLock(None));
-        };
-        let mut tx = pool.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(lock_key(name))
-            .execute(&mut *tx)
-            .await?;
-        Ok(StoreLock(Some(tx)))
+        match &self.locks {
+            Some((pool, _)) => advisory_lock(pool, name).await,
+            None => Ok(StoreLock(None)),
+        }
+    }
+
+    /// [`Store::lock`] for a request (`idempotency:…`): from a pool of its
+    /// own, taken before any household's lock.
+    pub async fn request_lock(&self, name: &str) -> Result<StoreLock, StoreError> {
+        match &self.locks {
+            Some((_, pool)) => advisory_lock(pool, name).await,
+            None => Ok(StoreLock(None)),
+        }
     }
 
     /// The reader pool.
@@ -436,8 +453,9 @@ impl Store {
 
     /// Closes both pools, waiting for their connections.
     pub async fn close(&self) {
-        if let Some(locks) = &self.locks {
-            locks.close().await;
+        if let Some((households, requests)) = &self.locks {
+            households.close().await;
+            requests.close().await;
         }
         self.read.close().await;
         self.write.close().await;
@@ -518,6 +536,16 @@ impl Tx {
         }
         Ok(())
     }
+}
+
+/// Takes advisory lock `name` in a transaction of its own from `pool`.
+async fn advisory_lock(pool: &AnyPool, name: &str) -> Result<StoreLock, StoreError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(lock_key(name))
+        .execute(&mut *tx)
+        .await?;
+    Ok(StoreLock(Some(tx)))
 }
 
 /// The advisory-lock key of a name: the first 8 bytes of its SHA-256 with

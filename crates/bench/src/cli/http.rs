@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::{HttpBench, http_bench};
+use crate::{HttpBench, http_bench_on};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct BenchHttpArgs {
@@ -21,11 +21,26 @@ pub(super) struct BenchHttpArgs {
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
+    /// The database to run on: an empty one (the brands and households are
+    /// created in it), such as a fresh PostgreSQL schema
+    /// (`postgres://…?options=-c%20search_path%3Dbench`). Default: a
+    /// temporary SQLite file.
+    #[arg(long, value_name = "PATH|URL")]
+    db: Option<vitrine_store::Location>,
+    /// Nodes serving the load, each a platform on its own port sharing the
+    /// database (more than one needs a PostgreSQL `--db`).
+    #[arg(long, default_value_t = 1)]
+    nodes: usize,
 }
 
 pub(super) fn run(args: BenchHttpArgs) -> ExitCode {
-    if args.brands == 0 || args.households == 0 || args.connections == 0 || args.seconds == 0 {
-        eprintln!("error: brands, households, connections and seconds must be positive");
+    if args.brands == 0
+        || args.households == 0
+        || args.connections == 0
+        || args.seconds == 0
+        || args.nodes == 0
+    {
+        eprintln!("error: brands, households, connections, seconds and nodes must be positive");
         return ExitCode::from(2);
     }
     let config = HttpBench {
@@ -33,16 +48,21 @@ pub(super) fn run(args: BenchHttpArgs) -> ExitCode {
         households: args.households,
         connections: args.connections,
         seconds: args.seconds,
+        nodes: args.nodes,
     };
-    match http_bench(config) {
+    match http_bench_on(config, args.db.as_ref()) {
         Ok(report) if args.json => {
             println!("{}", serde_json::to_string_pretty(&report).expect("json"));
             ExitCode::SUCCESS
         }
         Ok(r) => {
             println!(
-                "POST /v1/households/{{id}}/decisions over loopback: {} brands, {} households, {} connections, {} s",
-                r.config.brands, r.config.households, r.config.connections, r.config.seconds
+                "POST /v1/households/{{id}}/decisions over loopback on {}: {} brands, {} households, {} connections, {} s",
+                r.backend,
+                r.config.brands,
+                r.config.households,
+                r.config.connections,
+                r.config.seconds
             );
             println!(
                 "  {:.0} decisions/s   p50 {:.2} ms   p90 {:.2} ms   p99 {:.2} ms   errors {}",
@@ -56,6 +76,10 @@ pub(super) fn run(args: BenchHttpArgs) -> ExitCode {
                 "  {:.1} brands asked per decision; {} of {} decisions made an order",
                 r.brands_asked_mean, r.orders, r.latency.samples
             );
+            if r.per_node.len() > 1 {
+                let each: Vec<String> = r.per_node.iter().map(|d| format!("{d:.0}/s")).collect();
+                println!("  per node: {}", each.join(", "));
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -87,9 +87,9 @@ async fn decide(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_nodes_serve_one_platform_and_a_killed_node_loses_nothing_acknowledged() {
-    let schema = Schema::create()
-        .await
-        .expect("this test needs PostgreSQL (VITRINE_TEST_POSTGRES)");
+    let Some(schema) = Schema::create().await else {
+        return; // VITRINE_TEST_POSTGRES=off, and said so
+    };
     let db = schema.location().as_given();
     let dir = tempfile::tempdir().unwrap();
     let a = node(&db, dir.path(), "a");

@@ -3,8 +3,9 @@
 //! (its canonical JSON, so the same request written with other spacing or
 //! key order is the same request); a retry with the same key and request
 //! gets it again (with `Idempotent-Replayed: true`), the same key with
-//! another request is refused (422). Requests with one key are serialised,
-//! so two concurrent retries cannot both act; the key's lock is released
+//! another request is refused (422). Requests with one key are serialised
+//! (within a node, and across nodes on PostgreSQL), so two concurrent
+//! retries cannot both act; the key's lock is released
 //! whatever the outcome.
 
 use std::future::Future;
@@ -47,7 +48,21 @@ pub(super) async fn idempotent(
     let who = format!("{}:{}", principal.role(), principal.subject());
     let lock = state.key_lock(&who, &key);
     let guard = lock.lock().await;
-    let response = answer_once(state, &who, &key, route, body, act).await;
+    // Across nodes too (PostgreSQL): a retry sent to another node while
+    // the first is acting waits for it, then replays its answer.
+    let response = match state
+        .platform
+        .store()
+        .request_lock(&format!("idempotency:{who}:{key}"))
+        .await
+    {
+        Ok(shared) => {
+            let response = answer_once(state, &who, &key, route, body, act).await;
+            shared.release().await;
+            response
+        }
+        Err(e) => ApiError::from(PlatformError::from(e)).into_response(),
+    };
     drop(guard);
     // Every way out (a replay, a refusal, a stored or failed answer)
     // releases the key's lock, so the map of locks never grows.

@@ -648,6 +648,7 @@ impl Platform {
             .add_work(CYCLE_JOB, run, &self.store.household_ids().await?)
             .await?;
         self.prune_k_anonymity().await?;
+        self.sync_k_anonymity().await?;
         let mut taken = Vec::new();
         let waiting_since = Instant::now();
         loop {

@@ -388,15 +388,8 @@ impl Platform {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .extend(stored.into_iter().map(|h| (h.id.0.clone(), Arc::new(h))));
+        self.sync_k_anonymity().await?;
         let today = self.now().day();
-        let registry = self.engine.k_anonymity();
-        for (key, hash, day) in self
-            .store
-            .k_sightings_since(today.plus(-registry.window_days()))
-            .await?
-        {
-            registry.observe(&key, &hash, day);
-        }
         // Only what the book holds: live orders and settled ones from the
         // last `SETTLED_ORDERS_KEPT_DAYS` (no mandate looks further back),
         // plus the brands each household ever bought from. Start-up follows
@@ -646,6 +639,24 @@ impl Platform {
         }
         *self.plugins_held.lock().unwrap_or_else(|p| p.into_inner()) = (generation, now_held);
         Ok(changed)
+    }
+
+    /// Counts, in this node's k-anonymity registry, the sightings in the
+    /// store within the window: at start, and on PostgreSQL at every needs
+    /// cycle, so a node also counts the households other nodes decided for
+    /// (between two syncs it counts fewer, and shares less, never more).
+    pub async fn sync_k_anonymity(&self) -> Result<usize, PlatformError> {
+        let today = self.now().day();
+        let registry = self.engine.k_anonymity();
+        let sightings = self
+            .store
+            .k_sightings_since(today.plus(-registry.window_days()))
+            .await?;
+        let seen = sightings.len();
+        for (key, hash, day) in sightings {
+            registry.observe(&key, &hash, day);
+        }
+        Ok(seen)
     }
 
     /// Holds household `id`'s lock across every node on the database until
