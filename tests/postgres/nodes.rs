@@ -305,3 +305,89 @@ async fn households_a_dead_node_claimed_in_the_needs_cycle_are_taken_over_once_i
     );
     assert_eq!(a.store().work_left("needs-cycle", run).await.unwrap(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugin_one_node_suspended_is_suspended_on_the_other_until_the_same_moment() {
+    let Some((_schema, _dir, a, b)) = two_nodes().await else {
+        return;
+    };
+    upload(&a, "dairy").await;
+    b.sync_plugins().await.unwrap();
+    let on = |node: &Platform| {
+        node.engine()
+            .bidders()
+            .into_iter()
+            .find(|e| e.brand == "dairy")
+            .unwrap()
+            .bidder
+            .plugin
+    };
+    // Node a's breaker opened (as after failing calls in a row there).
+    on(&a).suspend_for(std::time::Duration::from_secs(60), 5);
+    assert!(!on(&b).health_status().suspended);
+    assert_eq!(a.sync_suspensions().await.unwrap(), 0, "a records it");
+    assert_eq!(b.sync_suspensions().await.unwrap(), 1, "b takes it");
+    let there = on(&b).health_status();
+    assert!(there.suspended);
+    assert_eq!(there.failures_in_a_row, 5);
+    assert!(
+        (55_000..=60_000).contains(&there.retry_in_ms),
+        "until the same moment: {there:?}"
+    );
+    // b's auctions leave the dairy out as suspended.
+    let mut resident = family("fam", 2);
+    resident.warm_up(demo_start(), 14);
+    b.create_household(resident.household).await.unwrap();
+    let decision = b
+        .decide(
+            "fam",
+            NeedRef::Need(Box::new(need("fam", "n1"))),
+            &Principal::Household("fam".into()),
+        )
+        .await
+        .unwrap();
+    assert!(
+        decision.auction.winner().is_none(),
+        "{:?}",
+        decision.auction
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_started_cold_on_a_database_with_plugins_decides_without_compiling() {
+    let Some((schema, dir, a, _b)) = two_nodes().await else {
+        return;
+    };
+    for brand in ["dairy", "farm-coop", "chocolatier"] {
+        upload(&a, brand).await;
+    }
+    let mut resident = family("fam", 6);
+    resident.warm_up(demo_start(), 14);
+    a.create_household(resident.household).await.unwrap();
+    // A new machine: an empty artifact directory.
+    let cold = open_node(
+        &schema.location(),
+        &dir.path().join("cold"),
+        Clock::manual(Timestamp::at(today(), 21)),
+    )
+    .await;
+    let live = cold.engine().bidders();
+    assert_eq!(live.len(), 3);
+    assert!(
+        live.iter().all(|e| e.bidder.plugin.compile_stats().cached),
+        "every plugin came compiled from the store"
+    );
+    let decision = cold
+        .decide(
+            "fam",
+            NeedRef::Need(Box::new(need("fam", "first"))),
+            &Principal::Household("fam".into()),
+        )
+        .await
+        .unwrap();
+    assert!(
+        decision.auction.winner().is_some(),
+        "{:?}",
+        decision.auction
+    );
+}

@@ -175,6 +175,17 @@ impl Health {
         }
     }
 
+    /// Suspends the plugin until `until` at least (another node found it
+    /// failing): calls are refused until then, then one probes as after a
+    /// suspension of its own. A longer suspension already running stays.
+    pub(super) fn suspend_until(&self, until: Instant, failures: u32) {
+        let mut state = self.lock();
+        if state.until.is_none_or(|u| u < until) {
+            state.until = Some(until);
+        }
+        state.failures = state.failures.max(failures);
+    }
+
     /// The status now.
     pub(super) fn status(&self, now: Instant) -> HealthStatus {
         let state = self.lock();

@@ -194,6 +194,15 @@ impl Plugin {
         self.inner.health.status(Instant::now())
     }
 
+    /// Suspends this plugin for `length` at least, as if it had failed
+    /// `failures` calls in a row here: what another node on the same
+    /// database found (see the platform's shared suspensions).
+    pub fn suspend_for(&self, length: Duration, failures: u32) {
+        self.inner
+            .health
+            .suspend_until(Instant::now() + length, failures);
+    }
+
     /// Whether the plugin declared a category prefix covering `category`.
     pub fn serves(&self, category: &str) -> bool {
         self.inner

@@ -340,3 +340,60 @@ impl Store {
         Ok(Some(PluginChanges(listener)))
     }
 }
+
+/// A plugin version a node suspended: until when (Unix milliseconds), after
+/// how many failures in a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspension {
+    /// The brand.
+    pub brand: String,
+    /// The version's component hash.
+    pub sha256: String,
+    /// Suspended until then (Unix milliseconds).
+    pub until_ms: i64,
+    /// Failed calls in a row that led to it.
+    pub failures: i64,
+}
+
+impl Store {
+    /// Records that a node suspended `suspension.brand`'s version until
+    /// `until_ms` (a later end already recorded stays).
+    pub async fn record_suspension(&self, suspension: &Suspension) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO plugin_suspensions (brand, sha256, until_ms, failures) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (brand, sha256) DO UPDATE SET \
+             until_ms = CASE WHEN excluded.until_ms > plugin_suspensions.until_ms \
+             THEN excluded.until_ms ELSE plugin_suspensions.until_ms END, \
+             failures = excluded.failures",
+        )
+        .bind(&suspension.brand)
+        .bind(&suspension.sha256)
+        .bind(suspension.until_ms)
+        .bind(suspension.failures)
+        .execute(&mut *tx.tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// The suspensions still running at `now_ms`.
+    pub async fn suspensions(&self, now_ms: i64) -> Result<Vec<Suspension>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT brand, sha256, until_ms, failures FROM plugin_suspensions \
+             WHERE until_ms > $1 ORDER BY brand",
+        )
+        .bind(now_ms)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Suspension {
+                    brand: r.try_get(0)?,
+                    sha256: r.try_get(1)?,
+                    until_ms: r.try_get(2)?,
+                    failures: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+}

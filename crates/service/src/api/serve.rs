@@ -168,7 +168,8 @@ pub const PLUGIN_POLL: Duration = Duration::from_secs(1);
 
 /// PostgreSQL: serves every change to the enabled plugins that another
 /// node made, as soon as it is notified (`LISTEN vitrine_plugins`) and at
-/// the latest at the next poll. On SQLite there is no other node: nothing
+/// the latest at the next poll, and shares plugin suspensions with the
+/// other nodes at each poll. On SQLite there is no other node: nothing
 /// to watch.
 async fn watch_plugins(platform: Arc<Platform>, mut stop: tokio::sync::watch::Receiver<bool>) {
     if platform.store().backend() != vitrine_store::Backend::Postgres {
@@ -208,6 +209,14 @@ async fn watch_plugins(platform: Arc<Platform>, mut stop: tokio::sync::watch::Re
                 "plugins changed on another node: now served here"
             ),
             Err(e) => tracing::warn!(error = %e, "checking the enabled plugins failed"),
+        }
+        match platform.sync_suspensions().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                plugins = n,
+                "suspended here too: another node found them failing"
+            ),
+            Err(e) => tracing::warn!(error = %e, "sharing plugin suspensions failed"),
         }
     }
 }

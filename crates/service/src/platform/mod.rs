@@ -659,6 +659,56 @@ impl Platform {
         Ok(seen)
     }
 
+    /// Shares plugin suspensions between the nodes on one database: a
+    /// plugin this node suspended (it failed call after call here) is
+    /// recorded in the store, and one another node suspended is suspended
+    /// here too, until the same moment, then probed as usual. Run every
+    /// second with the plugin watch on PostgreSQL. Returns how many
+    /// suspensions this node took from others.
+    pub async fn sync_suspensions(&self) -> Result<usize, PlatformError> {
+        let now_ms = i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_millis(),
+        )
+        .unwrap_or(i64::MAX);
+        let bidders = self.engine.bidders();
+        for entrant in &bidders {
+            let plugin = &entrant.bidder.plugin;
+            let health = plugin.health_status();
+            if health.suspended && health.retry_in_ms > 0 {
+                self.store
+                    .record_suspension(&vitrine_store::brands::Suspension {
+                        brand: entrant.brand.clone(),
+                        sha256: plugin.sha256().to_owned(),
+                        until_ms: now_ms
+                            .saturating_add(i64::try_from(health.retry_in_ms).unwrap_or(i64::MAX)),
+                        failures: i64::from(health.failures_in_a_row),
+                    })
+                    .await?;
+            }
+        }
+        let mut taken = 0;
+        for suspension in self.store.suspensions(now_ms).await? {
+            let Some(entrant) = bidders.iter().find(|e| {
+                e.brand == suspension.brand && e.bidder.plugin.sha256() == suspension.sha256
+            }) else {
+                continue;
+            };
+            let plugin = &entrant.bidder.plugin;
+            if !plugin.health_status().suspended {
+                let left = u64::try_from(suspension.until_ms - now_ms).unwrap_or(0);
+                plugin.suspend_for(
+                    std::time::Duration::from_millis(left),
+                    u32::try_from(suspension.failures).unwrap_or(u32::MAX),
+                );
+                taken += 1;
+            }
+        }
+        Ok(taken)
+    }
+
     /// Holds household `id`'s lock across every node on the database until
     /// the lock is released, and brings this node's copy of the household
     /// and its orders up to date with the store (PostgreSQL: another node

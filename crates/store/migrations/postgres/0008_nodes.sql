@@ -19,3 +19,15 @@ CREATE INDEX work_items_open ON work_items (job, run) WHERE done_at IS NULL;
 -- is stale. Every change to what is enabled raises the setting
 -- `plugins_generation` (and, on PostgreSQL, notifies `vitrine_plugins`).
 ALTER TABLE plugin_versions ADD COLUMN revision BIGINT NOT NULL DEFAULT 1;
+
+-- Plugins a node suspended after failing call after call (the runtime's
+-- circuit breaker), until when (Unix milliseconds): every node on the
+-- database suspends them too, so a failing plugin costs its failures once,
+-- not once per node.
+CREATE TABLE plugin_suspensions (
+    brand TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    until_ms BIGINT NOT NULL,
+    failures BIGINT NOT NULL,
+    PRIMARY KEY (brand, sha256)
+);
