@@ -307,6 +307,11 @@ impl Store {
                 (read, write)
             }
             Location::Postgres(_) => {
+                // One connection first: an unreachable server or a refused
+                // login is said at once (the pool would retry until its
+                // acquire timeout); a supervisor restarts the node.
+                let probe = sqlx::AnyConnection::connect(&location.sqlx_url(false)?).await?;
+                sqlx::Connection::close(probe).await?;
                 let pool = AnyPoolOptions::new()
                     .max_connections(POSTGRES_POOL_SIZE)
                     .acquire_timeout(Duration::from_secs(30))

@@ -253,3 +253,61 @@ fn the_cold_start_benchmark_starts_this_binary_with_every_version_live() {
     assert!(report.cold_ms > 0.0);
     assert!(report.warm_resident_bytes > 1 << 20);
 }
+
+#[test]
+fn migrate_refuses_a_missing_source_the_same_database_and_an_unknown_scheme_with_their_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.db");
+    let out = vitrine(&[
+        "migrate",
+        "--from",
+        s(&missing),
+        "--to",
+        "postgres://postgres@127.0.0.1:5432/test",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+    assert!(!missing.exists(), "nothing was created");
+
+    let db = dir.path().join("v.db");
+    std::fs::write(&db, b"").unwrap();
+    let out = vitrine(&["migrate", "--from", s(&db), "--to", s(&db)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the same database"));
+
+    for bad in ["mysql://u@h/v", "", "sqlite:"] {
+        let out = vitrine(&["migrate", "--from", s(&db), "--to", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("unsupported database") || stderr.contains("empty"),
+            "{bad:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn serve_names_an_unreachable_postgres_without_its_password_and_exits_1() {
+    let out = std::process::Command::new(crate::exe())
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            "postgres://vitrine:s3cret@127.0.0.1:1/nothing",
+        ])
+        .env(
+            "VITRINE_OPERATOR_TOKEN",
+            "integration-test-operator-token-0001",
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot open the database"), "{stderr}");
+    assert!(
+        stderr.contains("postgres://vitrine:***@127.0.0.1:1/"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+}
