@@ -66,7 +66,8 @@ fn brands(node: &Platform) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn decisions_for_one_household_on_two_nodes_never_exceed_its_budget_nor_order_a_need_twice() {
+async fn decisions_on_two_nodes_never_exceed_a_budget_nor_order_a_need_twice_and_both_count_every_household()
+ {
     let Some((_schema, _dir, a, b)) = two_nodes().await else {
         return;
     };
@@ -160,6 +161,35 @@ async fn decisions_for_one_household_on_two_nodes_never_exceed_its_budget_nor_or
     );
     assert!(a.store().ledger_mismatches().await.unwrap().is_empty());
     assert!(a.store().verify_audit().await.unwrap().is_ok());
+    // Each node counts, for k-anonymity, only the households it decided
+    // for: a second household decided for on a only...
+    let mut other = family("other", 9);
+    other.warm_up(demo_start(), 14);
+    a.create_household(other.household).await.unwrap();
+    a.decide(
+        "other",
+        NeedRef::Need(Box::new(need("other", "n"))),
+        &Principal::Household("other".into()),
+    )
+    .await
+    .unwrap();
+    assert!(b.engine().k_anonymity().sightings() < a.engine().k_anonymity().sightings());
+    // ...is counted by b after a sync (at start and every cycle).
+    let stored = a
+        .store()
+        .k_sightings_since(vitrine_types::time::Day(0))
+        .await
+        .unwrap()
+        .len();
+    assert!(stored > 0, "the decisions recorded k-anonymity sightings");
+    a.sync_k_anonymity().await.unwrap();
+    b.sync_k_anonymity().await.unwrap();
+    assert_eq!(a.engine().k_anonymity().sightings(), stored);
+    assert_eq!(
+        b.engine().k_anonymity().sightings(),
+        stored,
+        "both nodes agree"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

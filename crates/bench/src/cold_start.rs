@@ -25,12 +25,15 @@ use serde::Serialize;
 use super::copies::distinct_copy;
 use vitrine_service::platform::{Clock, Platform, PlatformConfig, Upload};
 use vitrine_sim::samples::SAMPLES;
+use vitrine_store::Location;
 
 const TOKEN: &str = "bench-operator-token-0123456789";
 
 /// The cold-start figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct ColdStartReport {
+    /// The database: `sqlite` or `postgres`.
+    pub backend: &'static str,
     /// Plugin versions registered (and enabled).
     pub versions: usize,
     /// Time to prepare the database (uploads, each compiled once), ms.
@@ -55,9 +58,27 @@ pub fn cold_start_bench(
     versions: usize,
     warm_runs: usize,
 ) -> anyhow::Result<ColdStartReport> {
+    cold_start_bench_on(exe, versions, warm_runs, None)
+}
+
+/// Same, on `db` (an empty database, such as a fresh PostgreSQL schema), or
+/// a temporary SQLite file.
+pub fn cold_start_bench_on(
+    exe: &Path,
+    versions: usize,
+    warm_runs: usize,
+    db: Option<&Location>,
+) -> anyhow::Result<ColdStartReport> {
     let dir = tempfile::tempdir()?;
-    let db = dir.path().join("vitrine.db");
+    let db = db
+        .cloned()
+        .unwrap_or_else(|| dir.path().join("vitrine.db").into());
     let artifacts = dir.path().join("vitrine.artifacts");
+    let config = dir.path().join("settings.json");
+    std::fs::write(
+        &config,
+        serde_json::json!({"artifact_dir": artifacts}).to_string(),
+    )?;
     let started = Instant::now();
     prepare(&db, &artifacts, versions)?;
     let prepare_ms = ms(started.elapsed());
@@ -65,16 +86,17 @@ pub fn cold_start_bench(
     let mut warm_ms = Vec::new();
     let mut warm_resident_bytes = 0;
     for _ in 0..warm_runs {
-        let (elapsed, rss) = start_once(exe, &db, &last_brand)?;
+        let (elapsed, rss) = start_once(exe, &db, &config, &last_brand)?;
         warm_ms.push(ms(elapsed));
         warm_resident_bytes = rss;
     }
     std::fs::remove_dir_all(&artifacts).context("emptying the artifact cache")?;
-    let (new_node, _) = start_once(exe, &db, &last_brand)?;
+    let (new_node, _) = start_once(exe, &db, &config, &last_brand)?;
     std::fs::remove_dir_all(&artifacts).context("emptying the artifact cache")?;
     forget_artifacts(&db)?;
-    let (cold, _) = start_once(exe, &db, &last_brand)?;
+    let (cold, _) = start_once(exe, &db, &config, &last_brand)?;
     Ok(ColdStartReport {
+        backend: db.backend().as_str(),
         versions,
         prepare_ms,
         warm_ms,
@@ -86,12 +108,12 @@ pub fn cold_start_bench(
 
 /// Deletes the store's shared artifacts, as a database from before they
 /// were shared would be.
-fn forget_artifacts(db: &Path) -> anyhow::Result<()> {
+fn forget_artifacts(db: &Location) -> anyhow::Result<()> {
     let tokio = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     tokio.block_on(async {
-        let store = vitrine_store::Store::open(db).await?;
+        let store = vitrine_store::Store::connect(db).await?;
         store.forget_artifacts().await?;
         store.close().await;
         anyhow::Ok(())
@@ -102,7 +124,7 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-fn prepare(db: &Path, artifacts: &Path, versions: usize) -> anyhow::Result<()> {
+fn prepare(db: &Location, artifacts: &Path, versions: usize) -> anyhow::Result<()> {
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -110,7 +132,7 @@ fn prepare(db: &Path, artifacts: &Path, versions: usize) -> anyhow::Result<()> {
     tokio.block_on(async {
         let platform = Platform::open(
             PlatformConfig {
-                db: db.into(),
+                db: db.clone(),
                 artifact_dir: Some(artifacts.to_owned()),
                 ..PlatformConfig::default()
             },
@@ -151,7 +173,12 @@ impl Drop for Server {
 
 /// One start: spawn to `/healthz` answering; then checks that `brand`'s
 /// plugin is live and reads the server's resident memory.
-fn start_once(exe: &Path, db: &Path, brand: &str) -> anyhow::Result<(Duration, u64)> {
+fn start_once(
+    exe: &Path,
+    db: &Location,
+    config: &Path,
+    brand: &str,
+) -> anyhow::Result<(Duration, u64)> {
     let started = Instant::now();
     let mut server = Server(
         Command::new(exe)
@@ -163,7 +190,9 @@ fn start_once(exe: &Path, db: &Path, brand: &str) -> anyhow::Result<(Duration, u
                 "0",
                 "--db",
             ])
-            .arg(db)
+            .arg(db.as_given())
+            .arg("--config")
+            .arg(config)
             .env("VITRINE_OPERATOR_TOKEN", TOKEN)
             .env_remove("VITRINE_CONFIG")
             .stdin(Stdio::null())

@@ -27,7 +27,7 @@ mod tunings;
 mod v8;
 
 pub use auction::{AuctionPlan, AuctionPoint, AuctionReport, auction_bench};
-pub use cold_start::{ColdStartReport, cold_start_bench};
+pub use cold_start::{ColdStartReport, cold_start_bench, cold_start_bench_on};
 pub use copies::distinct_copy;
 pub use decision::{DecisionBench, DecisionReport, decision_bench};
 pub use floor::{FLOOR_WAT, Floor};

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use crate::{cold_start_bench, memory_bench};
+use crate::{cold_start_bench_on, memory_bench};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct ColdStartArgs {
@@ -21,6 +21,10 @@ pub(super) struct ColdStartArgs {
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
+    /// The database to prepare and start on: an empty one, such as a fresh
+    /// PostgreSQL schema. Default: a temporary SQLite file.
+    #[arg(long, value_name = "PATH|URL")]
+    db: Option<vitrine_store::Location>,
 }
 
 pub(super) fn cold_start(args: ColdStartArgs) -> ExitCode {
@@ -47,7 +51,7 @@ pub(super) fn cold_start(args: ColdStartArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match cold_start_bench(&exe, args.versions, args.warm_runs) {
+    match cold_start_bench_on(&exe, args.versions, args.warm_runs, args.db.as_ref()) {
         Ok(r) if args.json => {
             println!("{}", serde_json::to_string_pretty(&r).expect("json"));
             ExitCode::SUCCESS
