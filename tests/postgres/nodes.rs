@@ -142,23 +142,7 @@ async fn decisions_on_two_nodes_never_exceed_a_budget_nor_order_a_need_twice_and
     }
     assert_eq!(duplicates, 20, "each need is decided by one node only");
     assert_eq!(ordered, 3, "three orders fit in the budget");
-    let orders = a.store().household_orders("fam").await.unwrap();
-    let mut needs: Vec<&str> = orders.iter().map(|o| o.need_id.as_str()).collect();
-    needs.sort();
-    needs.dedup();
-    assert_eq!(needs.len(), orders.len(), "no need has two orders");
-    let spent: i64 = a
-        .store()
-        .household_ledger("fam")
-        .await
-        .unwrap()
-        .iter()
-        .map(|l| l.amount_minor)
-        .sum();
-    assert!(
-        u64::try_from(spent).unwrap() <= limit,
-        "spent {spent} of {limit}"
-    );
+    vitrine_testkit::assert_budget_held_and_each_need_ordered_once(a.store(), "fam", limit).await;
     assert!(a.store().ledger_mismatches().await.unwrap().is_empty());
     assert!(a.store().verify_audit().await.unwrap().is_ok());
     // Each node counts, for k-anonymity, only the households it decided

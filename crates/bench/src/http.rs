@@ -121,26 +121,18 @@ pub(super) fn start_service(
     db: Option<&vitrine_store::Location>,
 ) -> anyhow::Result<Served> {
     let dir = tempfile::tempdir()?;
-    let today = load_day();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("server")
         .build()?;
+    let db = db
+        .cloned()
+        .unwrap_or_else(|| dir.path().join("bench.db").into());
     let (platform, tokens, addr, stop, refused) = runtime.block_on(async {
-        let platform = Arc::new(
-            Platform::open(
-                PlatformConfig {
-                    db: db
-                        .cloned()
-                        .unwrap_or_else(|| dir.path().join("bench.db").into()),
-                    artifact_dir: Some(dir.path().join("bench.artifacts")),
-                    limits,
-                    ..PlatformConfig::default()
-                },
-                Clock::manual(Timestamp::at(today, 21)),
-            )
-            .await?,
-        );
+        // Serving from the start: nothing is asked before the brands and
+        // households below exist.
+        let (platform, addr, stop) =
+            node_on(&db, dir.path().join("bench.artifacts"), limits).await?;
         let mut refused = Vec::new();
         for (id, wasm, catalog) in brands {
             platform.create_brand(id, id).await?;
@@ -165,16 +157,6 @@ pub(super) fn start_service(
             resident.household.mandates = vec![mandate];
             tokens.push(platform.create_household(resident.household).await?.token);
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let served = platform.clone();
-        tokio::spawn(async move {
-            let _ = serve(served, listener, ApiConfig::default(), None, async {
-                let _ = stopped.await;
-            })
-            .await;
-        });
         anyhow::Ok((platform, tokens, addr, stop, refused))
     })?;
     Ok(Served {

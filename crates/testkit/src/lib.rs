@@ -26,6 +26,51 @@ pub mod hostile {
     include!(concat!(env!("OUT_DIR"), "/hostile.rs"));
 }
 
+/// The hostile plugins in Python and JavaScript (`None` where the
+/// toolchain was missing at build time, never in CI), with `MISSING`.
+pub mod hostile_interpreted {
+    include!(concat!(env!("OUT_DIR"), "/hostile_interpreted.rs"));
+}
+
+/// A runtime with the production defaults and an artifact cache shared by
+/// every test of this checkout (`target/test-artifacts`), for the Python
+/// and JavaScript plugins: each takes about ten seconds to compile, once.
+pub fn caching_runtime() -> Runtime {
+    caching_runtime_with(Limits::default())
+}
+
+/// [`caching_runtime`] with `limits` (the cache is keyed by the engine's
+/// settings, so different limits that change code do not share artifacts).
+pub fn caching_runtime_with(limits: Limits) -> Runtime {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
+    Runtime::with_cache(limits, dir).expect("limits build a runtime")
+}
+
+/// The Python and JavaScript samples, or panics saying which toolchain is
+/// missing (a test that needs them cannot pass without them).
+pub fn other_language_samples() -> Vec<vitrine_sim::samples::Sample> {
+    let samples = vitrine_sim::samples::other_languages();
+    assert!(
+        vitrine_sim::samples::other_languages_missing().is_empty(),
+        "the Python and JavaScript samples were not built: {:?}",
+        vitrine_sim::samples::other_languages_missing()
+    );
+    samples
+}
+
+/// A component exporting the bidder interface (empty) and importing the
+/// interface `import`: what the contract check sees of a plugin asking for
+/// an interface no plugin is served.
+pub fn component_importing(import: &str) -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(component
+             (import "{import}" (instance))
+             (instance $bidder)
+             (export "vitrine:brand/bidder@0.1.0" (instance $bidder)))"#
+    ))
+    .expect("valid component text")
+}
+
 /// A runtime with the production defaults.
 pub fn runtime() -> Runtime {
     Runtime::new(Limits::default()).expect("default limits build a runtime")
@@ -102,4 +147,28 @@ pub fn needs_at(
     now: vitrine_types::time::Timestamp,
 ) -> Vec<vitrine_core::needs::Need> {
     vitrine_core::needs::NeedsEngine::default().evaluate(household, now, &Default::default())
+}
+
+/// Checks what several nodes left for household `id` in `store`: its ledger
+/// spends at most `limit_minor` and no need was ordered twice.
+pub async fn assert_budget_held_and_each_need_ordered_once(
+    store: &vitrine_store::Store,
+    id: &str,
+    limit_minor: u64,
+) {
+    let spent: i64 = store
+        .household_ledger(id)
+        .await
+        .expect("the ledger reads")
+        .iter()
+        .map(|l| l.amount_minor)
+        .sum();
+    assert!(
+        u64::try_from(spent).expect("a ledger never goes negative") <= limit_minor,
+        "{id} spent {spent} of {limit_minor}"
+    );
+    let orders = store.household_orders(id).await.expect("the orders read");
+    let needs: std::collections::HashSet<&str> =
+        orders.iter().map(|o| o.need_id.as_str()).collect();
+    assert_eq!(needs.len(), orders.len(), "{id}: a need ordered twice");
 }

@@ -219,20 +219,7 @@ async fn three_nodes_serve_one_platform_and_a_killed_node_loses_nothing_acknowle
         acknowledged.len()
     );
     for (id, _) in &tokens {
-        let spent: i64 = store
-            .household_ledger(id)
-            .await
-            .unwrap()
-            .iter()
-            .map(|l| l.amount_minor)
-            .sum();
-        assert!(
-            u64::try_from(spent).unwrap() <= limit,
-            "{id} spent {spent} of {limit}"
-        );
-        let orders = store.household_orders(id).await.unwrap();
-        let needs: HashSet<&str> = orders.iter().map(|o| o.need_id.as_str()).collect();
-        assert_eq!(needs.len(), orders.len(), "{id}: a need ordered twice");
+        vitrine_testkit::assert_budget_held_and_each_need_ordered_once(&store, id, limit).await;
     }
     assert!(store.ledger_mismatches().await.unwrap().is_empty());
     assert!(

@@ -316,45 +316,105 @@ impl Platform {
         // What another node compiled is copied from the store, not compiled
         // again; what is in no store yet is shared once loaded.
         let mut unshared = Vec::new();
+        let mut missing = std::collections::HashSet::new();
         if let Some(cache) = self.runtime.cache() {
             let stored = self.store.artifact_hashes(cache.fingerprint()).await?;
             for (version, _, _) in &enabled {
                 if !stored.contains(&version.sha256) {
                     unshared.push(version.sha256.clone());
-                } else if !cache.contains(&version.sha256)
-                    && let Err(e) = self.import_artifact(&version.sha256).await
-                {
-                    tracing::warn!(error = %e, "could not read a compiled plugin from the store");
+                } else if !cache.contains(&version.sha256) {
+                    missing.insert(version.sha256.clone());
                 }
             }
         }
+        // Batches of plugins are fetched (their artifacts read from the
+        // store) by this task while the batches before them load on every
+        // core: on a new node the database's reads and the mapping overlap.
+        const BATCH: usize = 64;
         let lanes = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let per_lane = enabled.len().div_ceil(lanes).max(1);
-        let mut chunks = Vec::new();
-        let mut rest = enabled;
-        while !rest.is_empty() {
-            let tail = rest.split_off(per_lane.min(rest.len()));
-            chunks.push(std::mem::replace(&mut rest, tail));
-        }
-        let loading: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
+        let (ready, batches) = tokio::sync::mpsc::channel::<Vec<_>>(lanes);
+        let batches = Arc::new(tokio::sync::Mutex::new(batches));
+        let loaders: Vec<_> = (0..lanes)
+            .map(|_| {
+                let batches = batches.clone();
                 let runtime = self.runtime.clone();
-                tokio::task::spawn_blocking(move || {
-                    chunk
-                        .into_iter()
-                        .map(|(version, wasm, catalog)| {
-                            let loaded = load(&runtime, &wasm, catalog.as_bytes(), &version.limits);
-                            (version, loaded)
+                tokio::spawn(async move {
+                    let mut loaded = Vec::new();
+                    loop {
+                        let Some(batch) = batches.lock().await.recv().await else {
+                            break;
+                        };
+                        let runtime = runtime.clone();
+                        let done = tokio::task::spawn_blocking(move || {
+                            batch
+                                .into_iter()
+                                .map(
+                                    |(version, wasm, catalog): (
+                                        vitrine_store::brands::PluginVersion,
+                                        Vec<u8>,
+                                        String,
+                                    )| {
+                                        let plugin = load(
+                                            &runtime,
+                                            &wasm,
+                                            catalog.as_bytes(),
+                                            &version.limits,
+                                        );
+                                        (version, plugin)
+                                    },
+                                )
+                                .collect::<Vec<_>>()
                         })
-                        .collect::<Vec<_>>()
+                        .await;
+                        match done {
+                            Ok(done) => loaded.extend(done),
+                            Err(e) => return Err(e.to_string()),
+                        }
+                    }
+                    Ok(loaded)
                 })
             })
             .collect();
-        for lane in loading {
+        // Two fetchers take alternate batches, so that the database reads
+        // with two backends while this node maps and links.
+        let mut fetchers: Vec<Vec<Vec<_>>> = vec![Vec::new(), Vec::new()];
+        let mut rest = enabled;
+        let mut turn = 0;
+        while !rest.is_empty() {
+            let tail = rest.split_off(BATCH.min(rest.len()));
+            fetchers[turn % 2].push(std::mem::replace(&mut rest, tail));
+            turn += 1;
+        }
+        let missing = Arc::new(missing);
+        let fetchers: Vec<_> = fetchers
+            .into_iter()
+            .map(|batches| {
+                let store = self.store.clone();
+                let cache = self.runtime.cache().cloned();
+                let missing = missing.clone();
+                let ready = ready.clone();
+                tokio::spawn(async move {
+                    for batch in batches {
+                        if let Some(cache) = &cache {
+                            fetch_artifacts(&store, cache, &missing, &batch).await;
+                        }
+                        if ready.send(batch).await.is_err() {
+                            break;
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(ready);
+        for fetcher in fetchers {
+            let _ = fetcher.await;
+        }
+        for lane in loaders {
             let loaded = lane
                 .await
-                .map_err(|e| PlatformError::invalid("load_panicked", e.to_string()))?;
+                .map_err(|e| e.to_string())
+                .and_then(|done| done)
+                .map_err(|e| PlatformError::invalid("load_panicked", e))?;
             for (version, plugin) in loaded {
                 match plugin {
                     Ok(plugin) => {
@@ -871,4 +931,31 @@ fn load(
     plugin
         .with_limits(limits)
         .map_err(|e| PlatformError::invalid("limits", e.to_string()))
+}
+
+/// Copies into `cache` the artifacts the store holds for the versions of
+/// `batch` whose hash is in `missing`. Failures are logged: the plugin is
+/// then compiled, which only costs time.
+async fn fetch_artifacts(
+    store: &Store,
+    cache: &vitrine_runtime::ArtifactCache,
+    missing: &std::collections::HashSet<String>,
+    batch: &[(vitrine_store::brands::PluginVersion, Vec<u8>, String)],
+) {
+    let wanted: Vec<String> = batch
+        .iter()
+        .filter(|(version, _, _)| missing.contains(&version.sha256))
+        .map(|(version, _, _)| version.sha256.clone())
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    match store.artifacts(cache.fingerprint(), &wanted).await {
+        Ok(found) => {
+            for (sha256, bytes) in found {
+                cache.import(&sha256, &bytes);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not read compiled plugins from the store"),
+    }
 }
