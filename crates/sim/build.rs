@@ -1,7 +1,10 @@
 //! Builds the sample brand plugins for wasm32-wasip2 and embeds them, so that
-//! `vitrine samples` and the demo run without any file on disk.
+//! `vitrine samples` and the demo run without any file on disk: the Rust
+//! samples with cargo, the Python one with componentize-py and the
+//! JavaScript one with componentize-js (left out, with a warning, where
+//! their toolchain is not installed, except in CI).
 
-use vitrine_guest_build::{Guest, build_and_embed};
+use vitrine_guest_build::{Guest, Interpreted, build_and_embed, build_interpreted_and_embed};
 
 fn main() {
     build_and_embed(
@@ -22,5 +25,20 @@ fn main() {
             "plugins/chocolatier",
         ],
         "samples.rs",
+    );
+    build_interpreted_and_embed(
+        &[
+            Interpreted::Python {
+                dir: "plugins/python/bakery",
+                module: "app",
+                constant: "BAKERY",
+            },
+            Interpreted::Js {
+                entry: "plugins/js/florist/florist.js",
+                constant: "FLORIST",
+                raw: false,
+            },
+        ],
+        "interpreted.rs",
     );
 }

@@ -1,7 +1,7 @@
 //! Builds the hostile plugins in `tests/hostile/` for wasm32-wasip2 and embeds
 //! them as constants (`vitrine_testkit::hostile::*`).
 
-use vitrine_guest_build::{Guest, build_and_embed};
+use vitrine_guest_build::{Guest, Interpreted, build_and_embed, build_interpreted_and_embed};
 
 const GUESTS: &[Guest] = &[
     Guest::plugin("hostile-looper", "LOOPER"),
@@ -32,4 +32,22 @@ const GUESTS: &[Guest] = &[
 
 fn main() {
     build_and_embed(GUESTS, &["tests/hostile"], "hostile.rs");
+    // The same attacks in Python and JavaScript, one component each (the
+    // request's category picks the attack): see tests/hostile-python and
+    // tests/hostile-js.
+    build_interpreted_and_embed(
+        &[
+            Interpreted::Python {
+                dir: "tests/hostile-python",
+                module: "app",
+                constant: "HOSTILE_PYTHON",
+            },
+            Interpreted::Js {
+                entry: "tests/hostile-js/hostile.js",
+                constant: "HOSTILE_JS",
+                raw: true,
+            },
+        ],
+        "hostile_interpreted.rs",
+    );
 }

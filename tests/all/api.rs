@@ -387,13 +387,8 @@ async fn bad_plugins_are_refused_with_a_clear_4xx_and_nothing_is_half_registered
         ("empty", Vec::new(), "empty"),
         ("core module", core_module, "core_module"),
         (
-            "wasi filesystem",
-            hostile::FILE_READER.to_vec(),
-            "forbidden_import",
-        ),
-        (
-            "wasi sockets",
-            hostile::SOCKET_OPENER.to_vec(),
+            "an unknown interface",
+            vitrine_testkit::component_importing("acme:spy/phone-home@1.0.0"),
             "forbidden_import",
         ),
         ("another world", hostile::CLI_COMMAND.to_vec(), ""),
@@ -424,7 +419,7 @@ async fn bad_plugins_are_refused_with_a_clear_4xx_and_nothing_is_half_registered
             "POST",
             "/v1/brands/acme/plugins",
             Some(OPERATOR),
-            Some(Body::from(vec![0u8; 9 << 20])),
+            Some(Body::from(vec![0u8; (32 << 20) + 1])),
         )
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");

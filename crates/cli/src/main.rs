@@ -6,6 +6,7 @@
 mod demo;
 mod plugin;
 mod samples;
+mod scaffold;
 mod serve;
 
 use std::path::PathBuf;

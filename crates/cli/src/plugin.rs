@@ -1,4 +1,4 @@
-//! `vitrine plugin check` and `vitrine plugin run`: what a brand uses to try
+//! `vitrine plugin check`, `run` and `new`: what a brand uses to start and try
 //! its plugin in exactly the sandbox production uses (in the spirit of
 //! Shopify's function-runner).
 
@@ -47,6 +47,21 @@ pub(super) enum PluginCommand {
         #[command(flatten)]
         limits: LimitArgs,
     },
+    /// Create a ready-to-build plugin project in a new directory NAME: the
+    /// brand's code, an example catalog and request, a test, and the build
+    /// file of its language (Cargo, pyproject and componentize-py,
+    /// package.json and componentize-js).
+    New {
+        /// The project's directory and the brand's name (lower case, digits
+        /// and `-`).
+        name: String,
+        /// The language to write the plugin in.
+        #[arg(long, value_enum, default_value = "rust")]
+        lang: super::scaffold::Lang,
+        /// Where to create the directory (default: here).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
 }
 
 pub(super) fn run(command: PluginCommand) -> ExitCode {
@@ -63,6 +78,19 @@ pub(super) fn run(command: PluginCommand) -> ExitCode {
             catalog,
             limits,
         } => run_request(&file, &request, catalog.as_deref(), &limits),
+        PluginCommand::New { name, lang, dir } => {
+            match super::scaffold::create(&dir, &name, lang) {
+                Ok(created) => {
+                    println!("created {}", created.display());
+                    println!("{}", super::scaffold::next_steps(&created, lang));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
     }
 }
 
@@ -139,6 +167,8 @@ fn summary_json(plugin: &Plugin) -> serde_json::Value {
         "catalog_entries": plugin.catalog().len(),
         "declared_skus": plugin.catalog().declared_skus().count(),
         "compile": plugin.compile_stats(),
+        "ignored_exports": plugin.ignored_exports(),
+        "denied_imports": plugin.denied_imports(),
         "limits": plugin.limits(),
     })
 }
@@ -179,6 +209,12 @@ fn print_summary(file: &Path, plugin: &Plugin, runtime: &Runtime) {
             .map(|b| format!(", {} MiB peak memory", b >> 20))
             .unwrap_or_default()
     );
+    for export in plugin.ignored_exports() {
+        println!("  ignored     export `{export}`: the host never calls it");
+    }
+    for import in plugin.denied_imports() {
+        println!("  denied      import `{import}`: linked, every call fails the call as `denied`");
+    }
     println!("  runs under:");
     for (name, value, why) in runtime.limits().table() {
         println!("    {name:<15} {value:<22} {why}");

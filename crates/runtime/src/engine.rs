@@ -90,9 +90,16 @@ fn engine_config(limits: &Limits, tuning: &Tuning) -> Config {
     let mut pool = PoolingAllocationConfig::new();
     let slots = limits.concurrent_calls;
     pool.total_component_instances(slots)
-        .total_core_instances(slots.saturating_mul(4))
-        .total_memories(slots.saturating_mul(limits.memories_per_component))
-        .total_tables(slots.saturating_mul(4))
+        .total_core_instances(
+            slots
+                .saturating_mul(4)
+                .max(limits.core_instances_per_component),
+        )
+        // Pool-wide totals follow what plugins typically hold (one memory,
+        // a few tables and instances each), not the per-component maxima: a
+        // call of a component with more takes more slots from the pool.
+        .total_memories(slots.saturating_mul(2).max(limits.memories_per_component))
+        .total_tables(slots.saturating_mul(4).max(limits.tables_per_component))
         .total_stacks(0)
         .max_core_instances_per_component(limits.core_instances_per_component)
         .max_memories_per_component(limits.memories_per_component)

@@ -49,18 +49,28 @@ pub struct Limits {
     /// Table elements per table. Default 10,000 (a Rust plugin uses a few
     /// hundred function pointers).
     pub table_elements: usize,
-    /// Core instances per component. Default 16 (a Rust plugin has 3-5).
+    /// Core instances per component. Default 64: a Rust plugin has 3-5, a
+    /// Python one built by componentize-py 0.25 about 30 (38 with
+    /// `--stub-wasi`: CPython, libc and every stubbed interface are each an
+    /// instance), a JavaScript one 3-6. Each costs a slot's bookkeeping, not
+    /// memory a plugin can fill.
     pub core_instances_per_component: u32,
-    /// Linear memories defined per component. Default 2: a Rust plugin has
-    /// one, plus one for the WASI adapter in some toolchains.
+    /// Linear memories defined per component. Default 4: Rust, Python and
+    /// StarlingMonkey plugins define one; the QuickJS backend of
+    /// componentize-js three. Each is capped by `memory_bytes` anyway.
     pub memories_per_component: u32,
-    /// Tables defined per component. Default 8: a Rust plugin has two (its
-    /// own and the adapter's).
+    /// Tables defined per component. Default 32: a Rust plugin has two, a
+    /// Python plugin up to a dozen (one per shared library it links).
     pub tables_per_component: u32,
     /// Wasm call-stack size. Default 512 KiB: deep recursion traps instead of
     /// taking the host thread with it.
     pub wasm_stack_bytes: usize,
-    /// Largest component binary accepted. Default 8 MiB (samples are ~80 KiB).
+    /// Largest component binary accepted. Default 32 MiB: a Rust plugin is
+    /// ~80 KiB, but an interpreted one carries its interpreter and a
+    /// pre-initialised heap: 18.4 MB from componentize-py (CPython 3.14),
+    /// 12 MB from componentize-js (StarlingMonkey). The size bounds what an
+    /// upload costs (it is compiled once, within `compile_cpu_secs` and
+    /// `compile_memory_bytes`), not what a call costs.
     pub component_bytes: usize,
     /// Largest request, as encoded for the plugin. Default 128 KiB (Shopify).
     pub input_bytes: usize,
@@ -130,11 +140,11 @@ impl Default for Limits {
             epoch_tick: Duration::from_millis(1),
             memory_bytes: 64 << 20,
             table_elements: 10_000,
-            core_instances_per_component: 16,
-            memories_per_component: 2,
-            tables_per_component: 8,
+            core_instances_per_component: 64,
+            memories_per_component: 4,
+            tables_per_component: 32,
             wasm_stack_bytes: 512 << 10,
-            component_bytes: 8 << 20,
+            component_bytes: 32 << 20,
             input_bytes: 128 << 10,
             output_bytes: 32 << 10,
             transfer_bytes: 128 << 10,

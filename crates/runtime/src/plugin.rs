@@ -24,6 +24,7 @@ use super::limits::{Limits, LimitsError};
 use super::output;
 use super::report::{CallReport, classify};
 use super::sandbox::CallState;
+use super::wasi_denied;
 use vitrine_types::CallError;
 use vitrine_types::PluginLimits;
 use vitrine_types::{BrandInfo, OfferRequest, is_category_path};
@@ -49,6 +50,10 @@ struct Inner {
     health: Arc<Health>,
     /// What compiling it cost.
     compile: CompileStats,
+    /// Exports the host never calls (left alone).
+    ignored_exports: Vec<String>,
+    /// Imports linked to functions that trap as `denied`.
+    denied_imports: Vec<String>,
 }
 
 impl std::fmt::Debug for Plugin {
@@ -79,15 +84,27 @@ impl Plugin {
         check_header(wasm, shared.limits.component_bytes)?;
         let sha256 = sha256_hex(wasm);
         let (component, compile_stats) = compile_cached(&shared, wasm, &sha256)?;
-        let version = contract::check_shape(&shared.engine, &component)?;
+        let shape = contract::check_shape(&shared.engine, &component)?;
+        let version = shape.version;
         let mismatch = |e: wasmtime::Error| LoadError::Mismatch {
             world_version: version.as_str().to_owned(),
             detail: format!("{e:#}"),
         };
-        let instance_pre = shared
-            .linker
-            .instantiate_pre(&component)
+        let instance_pre = if shape.denied_imports.is_empty() {
+            shared.linker.instantiate_pre(&component)
+        } else {
+            let mut linker = shared.linker.clone();
+            wasi_denied::link_trapping(
+                &mut linker,
+                &shared.engine,
+                &component,
+                &shape.denied_imports,
+                contract::NO_HTTP,
+            )
             .map_err(mismatch)?;
+            linker.instantiate_pre(&component)
+        }
+        .map_err(mismatch)?;
         let pre = v0_1::BrandPre::new(instance_pre).map_err(mismatch)?;
         let limits = Arc::new(shared.limits.clone());
         let mut plugin = Plugin {
@@ -107,6 +124,8 @@ impl Plugin {
                 catalog: Arc::new(catalog),
                 health: Arc::default(),
                 compile: compile_stats,
+                ignored_exports: shape.ignored_exports,
+                denied_imports: shape.denied_imports,
             }),
         };
         let info = plugin
@@ -132,6 +151,18 @@ impl Plugin {
     /// The size of the component binary.
     pub fn size_bytes(&self) -> usize {
         self.inner.size_bytes
+    }
+
+    /// Exports of the component the host never calls (such as the
+    /// `exports` componentize-py leaves): ignored, listed by `plugin check`.
+    pub fn ignored_exports(&self) -> &[String] {
+        &self.inner.ignored_exports
+    }
+
+    /// Imports linked to functions that trap as `denied` when called (such
+    /// as `wasi:http/outgoing-handler` in StarlingMonkey's default build).
+    pub fn denied_imports(&self) -> &[String] {
+        &self.inner.denied_imports
     }
 
     /// What compiling the component cost when it was loaded.
@@ -180,6 +211,8 @@ impl Plugin {
                 limits,
                 health: self.inner.health.clone(),
                 compile: self.inner.compile,
+                ignored_exports: self.inner.ignored_exports.clone(),
+                denied_imports: self.inner.denied_imports.clone(),
             }),
         }
     }

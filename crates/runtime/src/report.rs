@@ -121,7 +121,7 @@ pub(crate) fn classify(
     }
     if let Some(denied) = error.downcast_ref::<DeniedCapability>() {
         return CallError::Denied {
-            capability: denied.0.to_owned(),
+            capability: denied.0.to_string(),
         };
     }
     if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {

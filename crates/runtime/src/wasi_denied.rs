@@ -1,8 +1,10 @@
 //! WASI for plugins, with everything denied.
 //!
 //! A Rust `std` plugin imports a few WASI interfaces just to link (stdio for
-//! panics, the environment, clocks, randomness for hash maps). The host
-//! satisfies exactly those, and nothing more:
+//! panics, the environment, clocks, randomness for hash maps); an
+//! interpreter built by componentize-py imports the file system and sockets
+//! too, and StarlingMonkey's default build outgoing HTTP, whether or not the
+//! plugin uses them. The host links them all, and grants nothing:
 //!
 //! | interface | what the plugin gets |
 //! | --- | --- |
@@ -13,7 +15,10 @@
 //! | `wasi:clocks/*` | a fixed instant (the Unix epoch) that never advances |
 //! | `wasi:clocks/monotonic-clock.subscribe-*` | the call traps as `denied`: a plugin may not wait |
 //! | `wasi:random/*` | a fixed byte sequence, the same in every call, at most 4 KiB per call |
-//! | `wasi:filesystem/*`, `wasi:sockets/*`, anything else | not linked: refused at load (see `contract`) |
+//! | `wasi:filesystem/*` | no preopened directory: no file or directory can be named, every call fails |
+//! | `wasi:sockets/*` | TCP, UDP and name lookup disallowed: creating a socket or resolving a name fails with `access-denied` |
+//! | `wasi:http/types`, `outgoing-handler` | every function traps as `denied` (see [`link_trapping`]) |
+//! | anything else | not linked: refused at load (see `contract`) |
 //!
 //! With fixed clocks and fixed randomness a plugin can neither time anything
 //! nor tell two calls or two machines apart.
@@ -27,9 +32,11 @@ use bytes::Bytes;
 use wasmtime::component::{Linker, Resource};
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream, WasiCli, WasiCliView};
 use wasmtime_wasi::clocks::{WasiClocks, WasiClocksView};
+use wasmtime_wasi::filesystem::{WasiFilesystem, WasiFilesystemView};
 use wasmtime_wasi::p2::bindings::sync as wasi_sync;
 use wasmtime_wasi::p2::{DynPollable, OutputStream, Pollable, StreamResult};
 use wasmtime_wasi::random::WasiRandom;
+use wasmtime_wasi::sockets::{WasiSockets, WasiSocketsView};
 use wasmtime_wasi::{
     Deterministic, HostMonotonicClock, HostWallClock, ResourceTable, WasiCtx, WasiCtxBuilder,
     WasiCtxView, WasiView,
@@ -106,11 +113,11 @@ impl DeniedWasi {
 /// reports [`CallError::Denied`](super::CallError::Denied).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub(crate) struct DeniedCapability(pub &'static str);
+pub(crate) struct DeniedCapability(pub std::borrow::Cow<'static, str>);
 
 /// Adds the granted WASI interfaces to `linker`, and nothing else.
 pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
-    use wasmtime_wasi::p2::bindings::{cli, clocks, random};
+    use wasmtime_wasi::p2::bindings::{cli, clocks, filesystem, random, sockets};
 
     let l = &mut *linker;
     wasmtime_wasi::p2::bindings::io::error::add_to_linker::<T, HasTable>(l, table_of)?;
@@ -131,6 +138,15 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> wasmtime:
     cli::terminal_stdin::add_to_linker::<T, WasiCli>(l, T::cli)?;
     cli::terminal_stdout::add_to_linker::<T, WasiCli>(l, T::cli)?;
     cli::terminal_stderr::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    wasi_sync::filesystem::types::add_to_linker::<T, WasiFilesystem>(l, T::filesystem)?;
+    filesystem::preopens::add_to_linker::<T, WasiFilesystem>(l, T::filesystem)?;
+    wasi_sync::sockets::tcp::add_to_linker::<T, WasiSockets>(l, T::sockets)?;
+    wasi_sync::sockets::udp::add_to_linker::<T, WasiSockets>(l, T::sockets)?;
+    wasi_sync::sockets::udp_create_socket::add_to_linker::<T, WasiSockets>(l, T::sockets)?;
+    sockets::tcp_create_socket::add_to_linker::<T, WasiSockets>(l, T::sockets)?;
+    sockets::instance_network::add_to_linker::<T, WasiSockets>(l, T::sockets)?;
+    sockets::network::add_to_linker::<T, WasiSockets>(l, &Default::default(), T::sockets)?;
+    sockets::ip_name_lookup::add_to_linker::<T, WasiSockets>(l, T::sockets)?;
 
     // Waiting on a clock would block the host thread outside the reach of
     // the epoch deadline (the wait happens in the host, not in wasm), so both
@@ -141,7 +157,8 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> wasmtime:
         "subscribe-duration",
         |_store, (_when,): (u64,)| -> wasmtime::Result<(Resource<DynPollable>,)> {
             Err(DeniedCapability(
-                "waiting: wasi:clocks/monotonic-clock.subscribe-duration (plugins may not sleep)",
+                "waiting: wasi:clocks/monotonic-clock.subscribe-duration (plugins may not sleep)"
+                    .into(),
             )
             .into())
         },
@@ -150,12 +167,97 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> wasmtime:
         "subscribe-instant",
         |_store, (_when,): (u64,)| -> wasmtime::Result<(Resource<DynPollable>,)> {
             Err(DeniedCapability(
-                "waiting: wasi:clocks/monotonic-clock.subscribe-instant (plugins may not sleep)",
+                "waiting: wasi:clocks/monotonic-clock.subscribe-instant (plugins may not sleep)"
+                    .into(),
             )
             .into())
         },
     )?;
     linker.allow_shadowing(false);
+    Ok(())
+}
+
+/// Links every function of the imported interfaces `names` of `component`
+/// to one that traps as [`DeniedCapability`] with `why`, and each of their
+/// resources to a host type no function ever creates: an interface a
+/// toolchain imports by default (`wasi:http` in StarlingMonkey's default
+/// build) links, and any use of it fails the call as `denied` at its first
+/// step, before the host holds anything for it.
+pub(crate) fn link_trapping<T: 'static>(
+    linker: &mut Linker<T>,
+    engine: &wasmtime::Engine,
+    component: &wasmtime::component::Component,
+    names: &[String],
+    why: &'static str,
+) -> wasmtime::Result<()> {
+    use wasmtime::component::ResourceType;
+    use wasmtime::component::types::ComponentItem;
+
+    /// The host type behind a denied interface's own resources.
+    struct NeverCreated;
+
+    // A denied interface also names resources of interfaces that are
+    // served (`wasi:http/types` uses `wasi:io`'s streams, pollable and
+    // error): those must be linked as the very host types wasmtime-wasi
+    // serves them with, found by comparing the component's resource types.
+    let served_host_type = |instance: &str, resource: &str| {
+        let path = instance.split_once('@').map_or(instance, |(p, _)| p);
+        Some(match (path, resource) {
+            ("wasi:io/streams", "input-stream") => {
+                ResourceType::host::<wasmtime_wasi::p2::DynInputStream>()
+            }
+            ("wasi:io/streams", "output-stream") => {
+                ResourceType::host::<wasmtime_wasi::p2::DynOutputStream>()
+            }
+            ("wasi:io/poll", "pollable") => ResourceType::host::<DynPollable>(),
+            ("wasi:io/error", "error") => ResourceType::host::<wasmtime_wasi::p2::IoError>(),
+            _ => return None,
+        })
+    };
+    let mut served = Vec::new();
+    for (name, item) in component.component_type().imports(engine) {
+        if names.iter().any(|n| n == name) {
+            continue;
+        }
+        if let ComponentItem::ComponentInstance(instance) = item.ty {
+            for (export, ty) in instance.exports(engine) {
+                if let (ComponentItem::Resource(component_type), Some(host)) =
+                    (ty.ty, served_host_type(name, export))
+                {
+                    served.push((component_type, host));
+                }
+            }
+        }
+    }
+
+    for (name, item) in component.component_type().imports(engine) {
+        if !names.iter().any(|n| n == name) {
+            continue;
+        }
+        let ComponentItem::ComponentInstance(instance) = item.ty else {
+            continue;
+        };
+        let mut linked = linker.instance(name)?;
+        for (export, ty) in instance.exports(engine) {
+            match ty.ty {
+                ComponentItem::ComponentFunc(_) => {
+                    let message = format!("{name}.{export}: {why}");
+                    linked.func_new(export, move |_store, _ty, _params, _results| {
+                        Err(DeniedCapability(message.clone().into()).into())
+                    })?;
+                }
+                ComponentItem::Resource(component_type) => {
+                    let host = served
+                        .iter()
+                        .find(|(t, _)| *t == component_type)
+                        .map(|(_, host)| *host)
+                        .unwrap_or_else(ResourceType::host::<NeverCreated>);
+                    linked.resource(export, host, |_, _| Ok(()))?;
+                }
+                _ => {}
+            }
+        }
+    }
     Ok(())
 }
 

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
-use crate::samples::SAMPLES;
+use crate::samples::{SAMPLES, other_languages, other_languages_missing};
 use crate::scenario::{Resident, demo_households, demo_start};
 use vitrine_core::decision::{Decision, DecisionConfig};
 use vitrine_core::explain::Explanation;
@@ -272,6 +272,7 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
         Platform::open(
             PlatformConfig {
                 db: dir.path().join("vitrine.db").into(),
+                artifact_dir: demo_artifacts(),
                 decision: decision_config,
                 // The family's receiver listens on this machine.
                 webhooks: vitrine_service::platform::webhook::WebhookPolicy {
@@ -286,7 +287,12 @@ pub async fn run_demo_platform(config: DemoConfig) -> anyhow::Result<DemoRun> {
     );
     let operator = Principal::Operator;
     let mut brand_tokens = BTreeMap::new();
-    for sample in SAMPLES {
+    // The Python and JavaScript samples bid beside the Rust ones (each
+    // compiles for about ten seconds the first time: see `demo_artifacts`).
+    for missing in other_languages_missing() {
+        eprintln!("warning: {missing}");
+    }
+    for sample in SAMPLES.iter().chain(&other_languages()) {
         let created = platform.create_brand(sample.name, sample.name).await?;
         brand_tokens.insert(sample.name.to_owned(), created.token);
         platform
@@ -603,6 +609,25 @@ fn summarise(decision: &Decision) -> DemoDecision {
         household_answer: None,
         explanation: decision.explanation.clone(),
     }
+}
+
+/// Where the demo keeps compiled plugins between runs: the user's cache
+/// (`$XDG_CACHE_HOME/vitrine/demo-artifacts`, else `~/.cache/...`), made
+/// private to the user, since loading an artifact runs its machine code.
+/// Without one, every run compiles the samples again (the Python and
+/// JavaScript ones take about ten seconds each).
+fn demo_artifacts() -> Option<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cache")))?;
+    let dir = base.join("vitrine").join("demo-artifacts");
+    std::fs::create_dir_all(&dir).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).ok()?;
+    }
+    Some(dir)
 }
 
 #[cfg(test)]

@@ -14,6 +14,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod interpreted;
+
+pub use interpreted::{Interpreted, build_interpreted_and_embed};
+
 /// The target every plugin is built for.
 pub const TARGET: &str = "wasm32-wasip2";
 

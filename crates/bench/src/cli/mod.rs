@@ -30,6 +30,9 @@ enum Command {
     ColdStart(process::ColdStartArgs),
     /// Measure resident memory per loaded plugin and over a million calls.
     Memory(process::MemoryArgs),
+    /// Compare plugins in Rust, Python and JavaScript (and a fresh V8
+    /// context): call time, fuel, memory, compile time at upload.
+    Languages(process::LanguagesArgs),
     /// Run the service under a steady load with hostile brands for minutes,
     /// tracking memory, descriptors and latency (see docs/SECURITY.md).
     Soak(process::SoakArgs),
@@ -59,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::Http(args) => http::run(args),
         Command::ColdStart(args) => process::cold_start(args),
         Command::Memory(args) => process::memory(args),
+        Command::Languages(args) => process::languages(args),
         Command::Soak(args) => process::soak(args),
         Command::NeedsAccuracy(args) => needs::run(args),
         Command::NeedsWorlds(args) => needs::worlds(args),

@@ -134,6 +134,40 @@ pub(super) fn memory(args: MemoryArgs) -> ExitCode {
 }
 
 #[derive(Debug, clap::Args)]
+pub(super) struct LanguagesArgs {
+    /// Rounds of the interleaved run.
+    #[arg(long, default_value_t = 10)]
+    rounds: usize,
+    /// Calls per contender per round.
+    #[arg(long, default_value_t = 200)]
+    per_round: usize,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(super) fn languages(args: LanguagesArgs) -> ExitCode {
+    if args.rounds == 0 || args.per_round == 0 {
+        eprintln!("error: rounds and calls per round must be positive");
+        return ExitCode::from(2);
+    }
+    match crate::languages_bench(args.rounds, args.per_round) {
+        Ok(r) if args.json => {
+            println!("{}", serde_json::to_string_pretty(&r).expect("json"));
+            ExitCode::SUCCESS
+        }
+        Ok(r) => {
+            crate::print_languages(&r);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
 pub(super) struct ReportArgs {
     /// The directory of results (`scripts/bench.sh` writes them).
     #[arg(long, value_name = "DIR")]

@@ -6,6 +6,7 @@ mod commands;
 mod compile_bounds;
 mod crash_safety;
 mod nodes;
+mod scaffold;
 mod schemathesis;
 mod walkthrough;
 

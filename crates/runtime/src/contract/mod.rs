@@ -35,11 +35,20 @@ impl ContractVersion {
 /// What the host decided about one import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ImportPolicy {
-    /// Linked: a brand interface, or a WASI interface served denied.
+    /// Linked: a brand interface, or a WASI interface the host serves with
+    /// nothing to reach (see `wasi_denied`).
     Granted,
+    /// Linked to functions that all trap as `denied`: an interface a
+    /// toolchain imports by default that no plugin may use (outgoing HTTP).
+    /// The reason is what the plugin's developer is told.
+    Denied(&'static str),
     /// Refused at load, with the reason given to the brand.
     Refused(&'static str),
 }
+
+/// Why every `wasi:http` function traps: said in the call's error.
+pub(crate) const NO_HTTP: &str =
+    "plugins have no network; the platform sends requests to the plugin";
 
 /// The policy for an import named like `wasi:cli/stdout@0.2.6`.
 pub(crate) fn import_policy(name: &str) -> ImportPolicy {
@@ -55,6 +64,11 @@ pub(crate) fn import_policy(name: &str) -> ImportPolicy {
             ImportPolicy::Refused("this host serves vitrine:brand@0.1.x")
         };
     }
+    // Served by wasmtime-wasi's own implementations over a context that
+    // grants nothing: no preopened directory (so no file can be named),
+    // TCP, UDP and name lookup disallowed (so every socket call fails with
+    // `access-denied`). Interpreters built by componentize-py import them
+    // whether or not the plugin uses them.
     let granted_wasi = matches!(
         path,
         "wasi:io/poll"
@@ -75,29 +89,47 @@ pub(crate) fn import_policy(name: &str) -> ImportPolicy {
             | "wasi:random/random"
             | "wasi:random/insecure"
             | "wasi:random/insecure-seed"
+            | "wasi:filesystem/types"
+            | "wasi:filesystem/preopens"
+            | "wasi:sockets/network"
+            | "wasi:sockets/instance-network"
+            | "wasi:sockets/tcp"
+            | "wasi:sockets/tcp-create-socket"
+            | "wasi:sockets/udp"
+            | "wasi:sockets/udp-create-socket"
+            | "wasi:sockets/ip-name-lookup"
     );
-    if granted_wasi {
-        return if version.starts_with("0.2.") {
-            ImportPolicy::Granted
-        } else {
+    let denied_wasi = matches!(path, "wasi:http/types" | "wasi:http/outgoing-handler");
+    if granted_wasi || denied_wasi {
+        return if !version.starts_with("0.2.") {
             ImportPolicy::Refused("only WASI 0.2.x (preview 2) is served")
+        } else if denied_wasi {
+            ImportPolicy::Denied(NO_HTTP)
+        } else {
+            ImportPolicy::Granted
         };
     }
-    if path.starts_with("wasi:filesystem/") {
-        ImportPolicy::Refused("plugins have no file system; put data in the catalog")
-    } else if path.starts_with("wasi:sockets/") || path.starts_with("wasi:http/") {
-        ImportPolicy::Refused("plugins have no network; the platform sends requests to the plugin")
+    if path.starts_with("wasi:") {
+        ImportPolicy::Refused("this WASI interface is not served to plugins")
     } else {
         ImportPolicy::Refused("it is not part of world `brand`")
     }
 }
 
-/// Checks a compiled component's exports and imports against the contract and
-/// returns the version it targets.
-pub(crate) fn check_shape(
-    engine: &Engine,
-    component: &Component,
-) -> Result<ContractVersion, LoadError> {
+/// What the contract check found in a component.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// The contract version it targets.
+    pub version: ContractVersion,
+    /// Exports the host never calls (such as componentize-py's `exports`),
+    /// left alone and listed by `vitrine plugin check`.
+    pub ignored_exports: Vec<String>,
+    /// Imports linked to functions that trap as `denied`.
+    pub denied_imports: Vec<String>,
+}
+
+/// Checks a compiled component's exports and imports against the contract.
+pub(crate) fn check_shape(engine: &Engine, component: &Component) -> Result<Shape, LoadError> {
     let ty = component.component_type();
     let exports: Vec<String> = ty
         .exports(engine)
@@ -126,23 +158,21 @@ pub(crate) fn check_shape(
             });
         }
     };
-    if let Some((name, _)) = ty
-        .exports(engine)
-        .find(|(name, _)| !name.starts_with("vitrine:brand/bidder@"))
-    {
-        return Err(LoadError::Mismatch {
-            world_version: version.as_str().to_owned(),
-            detail: format!(
-                "unexpected export `{name}`; world `brand` exports only `vitrine:brand/bidder`"
-            ),
-        });
-    }
+    let ignored_exports = exports
+        .into_iter()
+        .filter(|name| !name.starts_with("vitrine:brand/bidder@"))
+        .collect();
+    let mut denied_imports = Vec::new();
     for (name, item) in ty.imports(engine) {
-        if let ImportPolicy::Refused(why) = import_policy(name) {
-            return Err(LoadError::ForbiddenImport {
-                import: name.to_owned(),
-                why: why.to_owned(),
-            });
+        match import_policy(name) {
+            ImportPolicy::Refused(why) => {
+                return Err(LoadError::ForbiddenImport {
+                    import: name.to_owned(),
+                    why: why.to_owned(),
+                });
+            }
+            ImportPolicy::Denied(_) => denied_imports.push(name.to_owned()),
+            ImportPolicy::Granted => {}
         }
         if !matches!(item.ty, ComponentItem::ComponentInstance(_)) {
             return Err(LoadError::Mismatch {
@@ -151,7 +181,11 @@ pub(crate) fn check_shape(
             });
         }
     }
-    Ok(version)
+    Ok(Shape {
+        version,
+        ignored_exports,
+        denied_imports,
+    })
 }
 
 #[cfg(test)]
@@ -179,12 +213,26 @@ mod tests {
     }
 
     #[test]
-    fn files_network_and_unknown_imports_are_refused() {
+    fn files_and_sockets_are_served_with_nothing_to_reach_and_http_traps() {
         for name in [
             "wasi:filesystem/types@0.2.6",
-            "wasi:filesystem/preopens@0.2.6",
+            "wasi:filesystem/preopens@0.2.9",
             "wasi:sockets/tcp@0.2.6",
-            "wasi:http/outgoing-handler@0.2.6",
+            "wasi:sockets/ip-name-lookup@0.2.0",
+        ] {
+            assert_eq!(import_policy(name), ImportPolicy::Granted, "{name}");
+        }
+        for name in ["wasi:http/outgoing-handler@0.2.6", "wasi:http/types@0.2.3"] {
+            assert_eq!(import_policy(name), ImportPolicy::Denied(NO_HTTP), "{name}");
+        }
+    }
+
+    #[test]
+    fn unknown_imports_and_other_versions_are_refused() {
+        for name in [
+            "wasi:filesystem/types@0.3.0",
+            "wasi:http/types@0.3.0-rc-2025-09-16",
+            "wasi:keyvalue/store@0.2.0",
             "acme:spy/phone-home@1.0.0",
             "vitrine:brand/catalog@0.2.0",
             "wasi:cli/stdout@0.3.0",
