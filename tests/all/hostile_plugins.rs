@@ -249,15 +249,14 @@ async fn looping_plugin_times_out_without_delaying_the_auction() {
             && expected_code(name) != "timeout"
             && report.wall_time >= deadline
         {
-            // On a loaded machine a plugin still growing its memory or its
-            // stack when the deadline came is stopped by the deadline: as
-            // contained, for this test of the fan-out (each is checked on
-            // its own, without a deadline race, in the tests above).
-            assert!(
-                matches!(*name, "memory-hog" | "deep-recursion"),
-                "{name} timed out instead of {}",
-                expected_code(name)
-            );
+            // On a loaded machine a hostile plugin still growing its
+            // memory, its stack or its answer when the deadline came is
+            // stopped by the deadline: as contained, for this test of the
+            // fan-out, whose promise is that the samples are not delayed
+            // (each fixture's own cap is checked on its own, without a
+            // deadline race, in the tests above). Only the deadline may
+            // stop it, never anything else.
+            assert_eq!(report.outcome_code(), "timeout", "{name}");
         } else {
             assert_eq!(
                 report.outcome_code(),
