@@ -11,6 +11,7 @@
 pub mod desire;
 pub(crate) mod forecast;
 mod need;
+pub mod pantry;
 pub mod replenishment;
 pub mod seasonal;
 pub mod shelf_life;
