@@ -235,6 +235,17 @@ async fn a_brand_reads_only_its_own_plugins_orders_and_reports() {
             Some(Body::from(vec![0u8; 8])),
         )
         .await;
+    // A brand may upload its own versions (for the operator to enable):
+    // garbage is refused for what it is; another brand's path is not its.
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _, _) = s
+        .call(
+            "POST",
+            "/v1/brands/farm-coop/plugins",
+            Some(&dairy),
+            Some(Body::from(vec![0u8; 8])),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Won orders name households by this brand's pseudonym only.
     let winner = if s
@@ -439,6 +450,60 @@ async fn bad_plugins_are_refused_with_a_clear_4xx_and_nothing_is_half_registered
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_brand_uploads_versions_for_review_and_may_roll_back_but_never_makes_one_live() {
+    let s = service().await;
+    let dairy = s.sample_brand("dairy").await;
+    let wasm = vitrine_sim::samples::Sample::named("dairy").unwrap().wasm;
+    let (status, body, _) = s
+        .call(
+            "POST",
+            "/v1/brands/dairy/plugins?enable=true",
+            Some(&dairy),
+            Some(Body::from(wasm.to_vec())),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, v2, _) = s
+        .call(
+            "POST",
+            "/v1/brands/dairy/plugins",
+            Some(&dairy),
+            Some(Body::from(wasm.to_vec())),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{v2}");
+    assert_eq!(v2["version"], 2);
+    assert_eq!(v2["status"], "disabled");
+    // The operator reviews and enables it; the brand can go back.
+    let (status, _, _) = s
+        .call(
+            "POST",
+            "/v1/brands/dairy/plugins/2/enable",
+            Some(OPERATOR),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, back, _) = s
+        .call("POST", "/v1/brands/dairy/rollback", Some(&dairy), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{back}");
+    assert_eq!(back["version"], 1);
+    let (_, audit, _) = s
+        .call("GET", "/v1/brands/dairy/audit", Some(&dairy), None)
+        .await;
+    let by_brand = |action: &str| {
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == action && e["actor"] == "brand:dairy")
+    };
+    assert!(by_brand("plugin.uploaded"), "{audit}");
+    assert!(by_brand("plugin.rolled_back"), "{audit}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -68,7 +68,7 @@ pub(super) async fn upload_plugin(
     Query(query): Query<HashMap<String, String>>,
     body: RawBody,
 ) -> Reply {
-    auth.operator()?;
+    auth.operator_or_brand(&brand)?;
     let enable = match query.get("enable").map(String::as_str) {
         None | Some("false") => false,
         Some("true") => true,
@@ -79,15 +79,19 @@ pub(super) async fn upload_plugin(
             ));
         }
     };
+    if enable {
+        auth.operator()?;
+    }
     let version = s
         .platform
-        .upload_plugin(
+        .upload_plugin_by(
             &brand,
             Upload {
                 wasm: &body.0,
                 catalog_json: None,
                 enable,
             },
+            &auth.0,
         )
         .await?;
     reply(StatusCode::CREATED, version)
@@ -155,8 +159,11 @@ pub(super) async fn rollback(
     auth: Auth,
     Path(brand): Path<String>,
 ) -> Reply {
-    auth.operator()?;
-    reply(StatusCode::OK, s.platform.rollback(&brand).await?)
+    auth.operator_or_brand(&brand)?;
+    reply(
+        StatusCode::OK,
+        s.platform.rollback_by(&brand, &auth.0).await?,
+    )
 }
 
 pub(super) async fn get_policy(State(s): State<Arc<AppState>>, auth: Auth) -> Reply {

@@ -192,8 +192,8 @@ pub const ROUTES: &[Route] = {
             .creates(),
         route("GET", "/v1/brands", Operator, "List brands.", |m| on(m, operator::list_brands))
             .returns("Every brand.", schema::<Vec<BrandRecord>>),
-        route("POST", "/v1/brands/{brand}/plugins", Operator,
-            "Upload a plugin version (checked like `vitrine plugin check`); `?enable=true` makes it live.",
+        route("POST", "/v1/brands/{brand}/plugins", OperatorOrOwnBrand,
+            "Upload a plugin version (checked like `vitrine plugin check`); `?enable=true` (the operator only) makes it live, otherwise it waits for the operator to enable it.",
             |m| on(m, operator::upload_plugin))
             .takes(Wasm)
             .returns("The new version.", schema::<PluginVersion>)
@@ -216,7 +216,8 @@ pub const ROUTES: &[Route] = {
         route("POST", "/v1/brands/{brand}/disable", Operator, "Take the brand out of auctions.",
             |m| on(m, operator::disable))
             .returns("The brand, not live.", schema::<answers::BrandLive>),
-        route("POST", "/v1/brands/{brand}/rollback", Operator, "Make the previous version live.",
+        route("POST", "/v1/brands/{brand}/rollback", OperatorOrOwnBrand,
+            "Make the previous version live (it was live before, so the brand may do it too).",
             |m| on(m, operator::rollback))
             .returns("The version now live.", schema::<PluginVersion>),
         route("GET", "/v1/brands/{brand}/orders", OwnBrand,

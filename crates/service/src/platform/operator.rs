@@ -141,6 +141,25 @@ impl Platform {
         brand: &str,
         upload: Upload<'_>,
     ) -> Result<PluginVersion, PlatformError> {
+        self.upload_plugin_by(brand, upload, &Principal::Operator)
+            .await
+    }
+
+    /// [`Platform::upload_plugin`] by `actor`: the operator, or the brand
+    /// itself, which may upload a version but not make it live (only the
+    /// operator enables a version; a brand may roll back to one that was).
+    pub async fn upload_plugin_by(
+        &self,
+        brand: &str,
+        upload: Upload<'_>,
+        actor: &Principal,
+    ) -> Result<PluginVersion, PlatformError> {
+        if upload.enable && *actor != Principal::Operator {
+            return Err(PlatformError::conflict(
+                "operator_enables",
+                "only the operator makes a version live; it is stored for review",
+            ));
+        }
         self.require_brand(brand).await?;
         let catalog = upload.catalog_json.unwrap_or("{}");
         let limits = PluginLimits::default();
@@ -158,7 +177,7 @@ impl Platform {
         }
         tx.audit(
             now,
-            "operator",
+            &self.actor(actor),
             "plugin.uploaded",
             &format!("brand:{brand}"),
             &json!({"version": version, "sha256": plugin.sha256(), "enabled": upload.enable}),
@@ -192,18 +211,29 @@ impl Platform {
         brand: &str,
         version: i64,
     ) -> Result<PluginVersion, PlatformError> {
-        self.switch(brand, Some(version), "plugin.enabled").await
+        self.switch(brand, Some(version), "plugin.enabled", "operator")
+            .await
     }
 
     /// Takes the brand out of auctions (its versions are kept).
     pub async fn disable_plugin(&self, brand: &str) -> Result<(), PlatformError> {
-        self.switch(brand, None, "plugin.disabled")
+        self.switch(brand, None, "plugin.disabled", "operator")
             .await
             .map(|_| ())
     }
 
     /// Enables the version before the enabled one.
     pub async fn rollback(&self, brand: &str) -> Result<PluginVersion, PlatformError> {
+        self.rollback_by(brand, &Principal::Operator).await
+    }
+
+    /// [`Platform::rollback`] by `actor` (the operator or the brand
+    /// itself: the version it goes back to was live before).
+    pub async fn rollback_by(
+        &self,
+        brand: &str,
+        actor: &Principal,
+    ) -> Result<PluginVersion, PlatformError> {
         let versions = self.versions(brand).await?;
         let current = versions
             .iter()
@@ -224,8 +254,13 @@ impl Platform {
                     format!("version {} is brand {brand}'s first", current.version),
                 )
             })?;
-        self.switch(brand, Some(previous.version), "plugin.rolled_back")
-            .await
+        self.switch(
+            brand,
+            Some(previous.version),
+            "plugin.rolled_back",
+            &self.actor(actor),
+        )
+        .await
     }
 
     async fn switch(
@@ -233,6 +268,7 @@ impl Platform {
         brand: &str,
         version: Option<i64>,
         action: &str,
+        actor: &str,
     ) -> Result<PluginVersion, PlatformError> {
         self.require_brand(brand).await?;
         let loaded = match version {
@@ -253,7 +289,7 @@ impl Platform {
         tx.set_enabled(brand, version).await?;
         tx.audit(
             now,
-            "operator",
+            actor,
             action,
             &format!("brand:{brand}"),
             &json!({"version": version}),
