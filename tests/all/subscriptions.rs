@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use vitrine_types::time::{Day, Timestamp};
 
-fn yogurt_need(id: &str) -> Value {
+pub(crate) fn yogurt_need(id: &str) -> Value {
     let day = today().0;
     json!({"need": {
         "id": id,
@@ -41,7 +41,7 @@ async fn post(s: &Service, token: &str, path: &str, body: Option<Value>) -> (Sta
 /// The household `fam` subscribed to the dairy's weekly yogurt: decided,
 /// approved, final, accepted. Returns (household token, brand token, the
 /// subscription).
-async fn subscribed(s: &Service) -> (String, String, Value) {
+pub(crate) async fn subscribed(s: &Service) -> (String, String, Value) {
     let dairy = s.sample_brand("dairy").await;
     let fam = s.family("fam").await;
     let (status, decision, _) = s

@@ -1,6 +1,7 @@
 //! The API suite again, on PostgreSQL: the same test modules as `tests/all`
 //! (through the router and on a socket, the authorization matrix,
-//! fulfilment, subscriptions, webhooks, the service's restarts), each test
+//! the console, fulfilment, subscriptions, webhooks, the service's
+//! restarts), each test
 //! on a schema of its own on `VITRINE_TEST_POSTGRES` (default
 //! `postgres://postgres@127.0.0.1:5432/test`; see `vitrine_testkit::postgres`).
 
@@ -10,6 +11,8 @@ mod api;
 mod api_trust;
 #[path = "../all/authz_matrix.rs"]
 mod authz_matrix;
+#[path = "../all/console.rs"]
+mod console;
 #[path = "../all/fulfilment.rs"]
 mod fulfilment;
 #[path = "../all/service.rs"]

@@ -17,7 +17,9 @@ pub(super) struct DemoArgs {
     /// Print one JSON document instead of the story.
     #[arg(long)]
     json: bool,
-    /// Afterwards, serve the API on ADDR over the same data (until Ctrl-C).
+    /// Afterwards, serve the console and the API on ADDR over the same data
+    /// (until Ctrl-C), printing a sign-in link per household, brand and the
+    /// operator.
     #[arg(long, value_name = "ADDR")]
     serve: Option<std::net::SocketAddr>,
 }
@@ -56,17 +58,24 @@ pub(super) fn run(args: DemoArgs) -> ExitCode {
         runtime.block_on(run.platform.close());
         return ExitCode::SUCCESS;
     };
-    eprintln!("\nServing the demo's data (the clock stays at the end of the month).");
-    for (who, tokens) in [
-        ("household", &run.household_tokens),
-        ("brand", &run.brand_tokens),
-    ] {
-        for (id, token) in tokens {
-            eprintln!("  {who:<9} {id:<16} {token}");
-        }
-    }
     let served = runtime.block_on(async {
         let listener = super::serve::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        // The demo's operator: a fresh token, shown as a sign-in link.
+        let operator = vitrine_store::tokens::new_token();
+        run.platform.ensure_operator_token(Some(&operator)).await?;
+        eprintln!("\nServing the demo's data (the clock stays at the end of the month).");
+        eprintln!("Open a sign-in link in a browser (the console), or use the token with the API:");
+        let link = |token: &str| format!("http://{addr}/signin?token={token}");
+        for (who, tokens) in [
+            ("household", &run.household_tokens),
+            ("brand", &run.brand_tokens),
+        ] {
+            for (id, token) in tokens {
+                eprintln!("  {who:<9} {id:<16} {}", link(token));
+            }
+        }
+        eprintln!("  {:<9} {:<16} {}", "operator", "", link(&operator));
         super::serve::serve_until_signal(
             run.platform.clone(),
             listener,

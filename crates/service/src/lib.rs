@@ -7,7 +7,10 @@
 //! the API is one of its methods. [`api`] is the HTTP API (axum): one route
 //! table from which both the router and the OpenAPI document are built,
 //! bearer roles, JSON errors, body schemas, idempotency, rate limits,
-//! metrics and a graceful `serve`.
+//! metrics and a graceful `serve`. [`console`] is the browser's face of the
+//! same platform: server-rendered pages for households, brands and the
+//! operator at `/`.
 
 pub mod api;
+pub mod console;
 pub mod platform;

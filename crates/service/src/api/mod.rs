@@ -88,7 +88,7 @@ pub struct AppState {
     /// The platform.
     pub platform: Arc<Platform>,
     locks: idempotency::KeyLocks,
-    rate: rate::TokenRate,
+    pub(crate) rate: rate::TokenRate,
 }
 
 impl AppState {
@@ -131,6 +131,7 @@ pub fn router(platform: Arc<Platform>, config: ApiConfig) -> Router {
         router = router.route(route.path, handler);
     }
     router
+        .merge(crate::console::router(state.clone()))
         .fallback(|| async { ApiError::not_found("route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

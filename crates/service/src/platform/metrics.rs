@@ -40,9 +40,19 @@ struct Inner {
 }
 
 /// The platform's metrics.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Metrics {
     inner: Mutex<Inner>,
+    started: std::time::Instant,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            inner: Mutex::default(),
+            started: std::time::Instant::now(),
+        }
+    }
 }
 
 /// Help texts, by metric.
@@ -89,6 +99,11 @@ fn labels(pairs: &[(&'static str, &str)]) -> Labels {
 }
 
 impl Metrics {
+    /// Time since these metrics started counting (the process's start).
+    pub fn uptime(&self) -> Duration {
+        self.started.elapsed()
+    }
+
     /// Adds 1 to a counter.
     pub fn count(&self, name: &'static str, pairs: &[(&'static str, &str)]) {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
