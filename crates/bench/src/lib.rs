@@ -20,6 +20,7 @@ mod isolated;
 mod languages;
 mod memory;
 mod native;
+mod pages;
 mod plain;
 pub mod report;
 mod soak;
@@ -37,6 +38,7 @@ pub use isolated::{ExtraPlugin, IsolatedCallReport, Phases, SampleCall, isolated
 pub use languages::{LanguageRow, LanguagesReport, languages_bench, print_languages};
 pub use memory::{MemoryReport, memory_bench, resident_bytes};
 pub use native::dairy_offers;
+pub use pages::{PageRow, PagesBench, PagesReport, pages_bench, print_pages};
 pub use plain::PlainPlugin;
 pub use soak::{SoakConfig, SoakReport, SoakWindow, soak};
 pub use stats::{Interleaved, Measured, Stats, time};

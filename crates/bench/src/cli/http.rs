@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::{HttpBench, http_bench_on};
+use crate::{HttpBench, PagesBench, http_bench_on, pages_bench, print_pages};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct BenchHttpArgs {
@@ -80,6 +80,53 @@ pub(super) fn run(args: BenchHttpArgs) -> ExitCode {
                 let each: Vec<String> = r.per_node.iter().map(|d| format!("{d:.0}/s")).collect();
                 println!("  per node: {}", each.join(", "));
             }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub(super) struct BenchPagesArgs {
+    /// Households (the HTTP benchmark's count).
+    #[arg(long, default_value_t = 200)]
+    households: usize,
+    /// Decisions made for each household before measuring.
+    #[arg(long, default_value_t = 3)]
+    decisions: usize,
+    /// Concurrent keep-alive connections.
+    #[arg(long, default_value_t = 16)]
+    connections: usize,
+    /// Seconds measured per page (after one second of warm-up).
+    #[arg(long, default_value_t = 3)]
+    seconds: u64,
+    /// Print one JSON document.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `vitrine-bench pages`.
+pub(super) fn pages(args: BenchPagesArgs) -> ExitCode {
+    if args.households == 0 || args.connections == 0 || args.seconds == 0 {
+        eprintln!("error: households, connections and seconds must be positive");
+        return ExitCode::from(2);
+    }
+    let config = PagesBench {
+        households: args.households,
+        decisions_per_household: args.decisions,
+        connections: args.connections,
+        seconds: args.seconds,
+    };
+    match pages_bench(config) {
+        Ok(report) if args.json => {
+            println!("{}", serde_json::to_string_pretty(&report).expect("json"));
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            print_pages(&report);
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -25,6 +25,9 @@ enum Command {
     Run(run::BenchArgs),
     /// Measure decisions over loopback HTTP with 20 brands.
     Http(http::BenchHttpArgs),
+    /// Measure every console page's server time over loopback HTTP, signed
+    /// in as a household, a brand and the operator.
+    Pages(http::BenchPagesArgs),
     /// Measure how long `vitrine serve` takes to answer with many plugin
     /// versions, artifact cache warm and cold.
     ColdStart(process::ColdStartArgs),
@@ -60,6 +63,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Http(args) => http::run(args),
+        Command::Pages(args) => http::pages(args),
         Command::ColdStart(args) => process::cold_start(args),
         Command::Memory(args) => process::memory(args),
         Command::Languages(args) => process::languages(args),
