@@ -83,21 +83,26 @@ impl ApiError {
     }
 }
 
+/// The HTTP status of a platform error, and what to tell the caller (a
+/// store failure is logged here and never described): the API's and the
+/// console's answers agree.
+pub(crate) fn platform_status(e: &PlatformError) -> (StatusCode, Option<String>) {
+    match e {
+        PlatformError::NotFound(_) => (StatusCode::NOT_FOUND, Some(e.to_string())),
+        PlatformError::Conflict { .. } => (StatusCode::CONFLICT, Some(e.to_string())),
+        PlatformError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, Some(e.to_string())),
+        PlatformError::Store(inner) => {
+            tracing::error!(error = %inner, "store failure");
+            (StatusCode::INTERNAL_SERVER_ERROR, None)
+        }
+    }
+}
+
 impl From<PlatformError> for ApiError {
     fn from(e: PlatformError) -> ApiError {
-        let status = match &e {
-            PlatformError::NotFound(_) => StatusCode::NOT_FOUND,
-            PlatformError::Conflict { .. } => StatusCode::CONFLICT,
-            PlatformError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            PlatformError::Store(inner) => {
-                tracing::error!(error = %inner, "store failure");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        };
-        let message = match &e {
-            PlatformError::Store(_) => "internal error; the change was not made".to_owned(),
-            other => other.to_string(),
-        };
+        let (status, message) = platform_status(&e);
+        let message =
+            message.unwrap_or_else(|| "internal error; the change was not made".to_owned());
         let field = e.field().map(str::to_owned);
         ApiError {
             field,

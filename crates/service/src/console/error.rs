@@ -48,21 +48,10 @@ impl IntoResponse for ConsoleError {
                 format!("Too many requests; try again in {seconds} s."),
             ),
             ConsoleError::Platform(e) => {
-                let status = match &e {
-                    PlatformError::NotFound(_) => StatusCode::NOT_FOUND,
-                    PlatformError::Conflict { .. } => StatusCode::CONFLICT,
-                    PlatformError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-                    PlatformError::Store(inner) => {
-                        tracing::error!(error = %inner, "store failure");
-                        StatusCode::INTERNAL_SERVER_ERROR
-                    }
-                };
-                let message = match &e {
-                    PlatformError::Store(_) => {
-                        "Something failed on our side; nothing was changed. Try again.".to_owned()
-                    }
-                    other => other.to_string(),
-                };
+                let (status, message) = crate::api::error::platform_status(&e);
+                let message = message.unwrap_or_else(|| {
+                    "Something failed on our side; nothing was changed. Try again.".to_owned()
+                });
                 (status, "That did not work", message)
             }
         };

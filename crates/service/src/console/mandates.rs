@@ -117,25 +117,17 @@ fn set_budget(m: &mut Mandate, period: Period, limit: Option<u64>) {
     }
 }
 
-/// `POST /household/control/mandates/{mandate}`.
-pub(crate) async fn edit(
-    State(s): State<Arc<AppState>>,
-    session: Session,
-    Path(id): Path<String>,
-    Form(form): Form<EditForm>,
-) -> Result<Redirect, ConsoleError> {
-    session.check(&form.csrf)?;
+/// Applies `edit` to the signed-in household's mandate `id` (404 when it
+/// has none of that name), checked and audited by `update_household`.
+async fn change(
+    s: &AppState,
+    session: &Session,
+    id: &str,
+    edit: impl FnOnce(&mut Mandate),
+) -> Result<(), ConsoleError> {
     let household = session.household()?;
-    let cap = parse_money("most one order may cost", &form.cap)?;
-    let week = parse_money("budget per week", &form.week)?;
-    let month = parse_money("budget per month", &form.month)?;
-    if !s
-        .platform
-        .household(household)?
-        .mandates
-        .iter()
-        .any(|m| m.id == id)
-    {
+    let known = s.platform.household(household)?;
+    if !known.mandates.iter().any(|m| m.id == id) {
         return Err(ConsoleError::NotFound("mandate"));
     }
     s.platform
@@ -145,14 +137,32 @@ pub(crate) async fn edit(
             "household.mandates_set",
             |h| {
                 if let Some(m) = h.mandates.iter_mut().find(|m| m.id == id) {
-                    m.per_order_cap_minor = cap;
-                    set_budget(m, Period::Week, week);
-                    set_budget(m, Period::Month, month);
+                    edit(m);
                 }
                 Ok(())
             },
         )
         .await?;
+    Ok(())
+}
+
+/// `POST /household/control/mandates/{mandate}`.
+pub(crate) async fn edit(
+    State(s): State<Arc<AppState>>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<EditForm>,
+) -> Result<Redirect, ConsoleError> {
+    session.check(&form.csrf)?;
+    let cap = parse_money("most one order may cost", &form.cap)?;
+    let week = parse_money("budget per week", &form.week)?;
+    let month = parse_money("budget per month", &form.month)?;
+    change(&s, &session, &id, |m| {
+        m.per_order_cap_minor = cap;
+        set_budget(m, Period::Week, week);
+        set_budget(m, Period::Month, month);
+    })
+    .await?;
     Ok(Redirect::to("/household/control?done=mandate_saved"))
 }
 
@@ -164,30 +174,8 @@ pub(crate) async fn expire(
     Form(form): Form<CsrfForm>,
 ) -> Result<Redirect, ConsoleError> {
     session.check(&form.csrf)?;
-    let household = session.household()?;
-    if !s
-        .platform
-        .household(household)?
-        .mandates
-        .iter()
-        .any(|m| m.id == id)
-    {
-        return Err(ConsoleError::NotFound("mandate"));
-    }
     let now = s.platform.now();
-    s.platform
-        .update_household(
-            household,
-            &session.principal,
-            "household.mandates_set",
-            |h| {
-                if let Some(m) = h.mandates.iter_mut().find(|m| m.id == id) {
-                    m.expires = Some(now);
-                }
-                Ok(())
-            },
-        )
-        .await?;
+    change(&s, &session, &id, |m| m.expires = Some(now)).await?;
     Ok(Redirect::to("/household/control?done=mandate_expired"))
 }
 
