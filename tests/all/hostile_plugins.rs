@@ -8,12 +8,12 @@ use vitrine_runtime::{
 };
 use vitrine_sim::samples::{SAMPLES, Sample};
 use vitrine_testkit::hostile;
-use vitrine_testkit::{load_hostile, request, runtime, runtime_with_deadline};
+use vitrine_testkit::{load_hostile, request, runtime, runtime_unhurried, runtime_with_deadline};
 use vitrine_types::{OfferRejection, check_offer};
 
 #[test]
 fn looping_plugin_runs_out_of_fuel_under_default_limits() {
-    let runtime = runtime();
+    let runtime = runtime_unhurried();
     let plugin = load_hostile(&runtime, hostile::LOOPER);
     let report = plugin.call(&request("food/dairy/yogurt", 1));
     assert_eq!(
@@ -66,7 +66,7 @@ fn memory_hog_hits_the_memory_limit() {
 
 #[test]
 fn deep_recursion_traps_instead_of_crashing_the_host() {
-    let runtime = runtime();
+    let runtime = runtime_unhurried();
     let plugin = load_hostile(&runtime, hostile::DEEP_RECURSION);
     let report = plugin.call(&request("food/dairy/yogurt", 1));
     assert!(
@@ -104,7 +104,7 @@ fn is_transfer_refusal(outcome: &Result<Vec<vitrine_types::Offer>, CallError>) -
 #[test]
 fn a_hundred_thousand_offers_are_refused_before_the_host_copies_them() {
     // With the default budget, building 100,000 offers runs out of fuel.
-    let plugin = load_hostile(&runtime(), hostile::FLOOD);
+    let plugin = load_hostile(&runtime_unhurried(), hostile::FLOOD);
     let report = plugin.call(&request("food/dairy/yogurt", 1));
     assert_eq!(report.outcome_code(), "out_of_fuel");
     // With fuel to spare, the answer itself is refused while being lifted.
@@ -116,7 +116,7 @@ fn a_hundred_thousand_offers_are_refused_before_the_host_copies_them() {
 
 #[test]
 fn a_ten_megabyte_string_is_refused_before_the_host_copies_it() {
-    let plugin = load_hostile(&runtime(), hostile::HUGE_STRING);
+    let plugin = load_hostile(&runtime_unhurried(), hostile::HUGE_STRING);
     let report = plugin.call(&request("food/dairy/yogurt", 1));
     assert!(is_transfer_refusal(&report.outcome), "{:?}", report.outcome);
 }

@@ -400,7 +400,7 @@ async fn a_sku_the_catalog_does_not_declare_never_reaches_an_order_or_the_brand(
 
 #[test]
 fn every_way_of_making_the_host_copy_is_charged_to_fuel_until_it_runs_out() {
-    let runtime = runtime();
+    let runtime = vitrine_testkit::runtime_unhurried();
     let payload = "p".repeat(500 << 10);
     for (mode, bytes) in [
         ("log", "131000"),

@@ -76,6 +76,17 @@ pub fn runtime() -> Runtime {
     Runtime::new(Limits::default()).expect("default limits build a runtime")
 }
 
+/// The default limits with a deadline of a minute: for tests that assert
+/// which other limit stops a plugin (fuel, memory, the stack, the transfer
+/// cap), so that a loaded machine's clock never decides instead.
+pub fn runtime_unhurried() -> Runtime {
+    Runtime::new(Limits {
+        deadline: Duration::from_secs(60),
+        ..Limits::default()
+    })
+    .expect("limits build a runtime")
+}
+
 /// A runtime whose deadline is `deadline` (fuel raised so that the deadline,
 /// not the fuel, is what stops a loop).
 pub fn runtime_with_deadline(deadline: Duration) -> Runtime {
