@@ -623,3 +623,73 @@ async fn a_household_creates_changes_and_expires_a_mandate_and_a_mistyped_amount
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_console_input_is_refused_in_words_and_changes_nothing() {
+    let s = service().await;
+    let dairy = s.sample_brand("dairy").await;
+    let fam = s.family("fam").await;
+    // Tokens that cannot be tokens: empty, huge, control and bidi characters.
+    let huge = "v".repeat(10_000);
+    for bad in ["", &huge, "vt_\u{1b}[31m", "vt_\u{202E}abc", "vt_a b"] {
+        let mut stranger = Browser::new(&s);
+        let page = stranger.post("/signin", &[("token", bad)]).await;
+        assert!(page.status.is_client_error(), "{bad:?}: {}", page.status);
+        assert!(stranger.cookie.is_none());
+    }
+    // A consent field that does not exist: nothing is saved.
+    let mut browser = Browser::new(&s);
+    browser.sign_in(&fam).await;
+    let before = s.platform.household("fam").unwrap().consents.clone();
+    let csrf = browser.get("/household/control").await.csrf();
+    let page = browser
+        .post(
+            "/household/control/consents",
+            &[
+                ("csrf", &csrf),
+                ("field", "region"),
+                ("field", "everything\u{202E}"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(
+        page.body.contains("there is no field called"),
+        "{}",
+        page.body
+    );
+    assert_eq!(s.platform.household("fam").unwrap().consents, before);
+    // A brand uploading bytes that are not a component: refused, nothing stored.
+    let mut brand = Browser::new(&s);
+    let csrf = {
+        brand.sign_in(&dairy).await;
+        brand.get("/brand").await.csrf()
+    };
+    let boundary = "b";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"plugin\"; filename=\"x.wasm\"\r\n\r\nnot a component\r\n--{boundary}--\r\n"
+    );
+    let request = Request::post("/brand/plugins")
+        .header(header::HOST, "console.test")
+        .header(header::ORIGIN, "http://console.test")
+        .header(header::COOKIE, brand.cookie.clone().unwrap())
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let page = brand.send(request).await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    let (_, versions, _) = s
+        .call("GET", "/v1/brands/dairy/plugins", Some(&dairy), None)
+        .await;
+    assert_eq!(versions["versions"].as_array().unwrap().len(), 1);
+    // The service is still up.
+    assert_eq!(brand.get("/brand").await.status, StatusCode::OK);
+}
