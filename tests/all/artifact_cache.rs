@@ -60,6 +60,67 @@ fn a_corrupt_cached_artifact_is_discarded_and_recompiled() {
 }
 
 #[test]
+fn an_accepted_plugin_loads_from_its_artifact_by_hash_without_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let dairy = Sample::named("dairy").unwrap();
+    let first = Runtime::with_cache(Limits::default(), dir.path()).unwrap();
+    let compiled = dairy.load(&first).unwrap();
+
+    // A restart knows the hash and size from the store: no bytes.
+    let second = Runtime::with_cache(Limits::default(), dir.path()).unwrap();
+    let plugin = second
+        .load_cached(
+            compiled.sha256(),
+            dairy.wasm.len(),
+            dairy.catalog(&second).unwrap(),
+        )
+        .expect("the artifact is cached")
+        .unwrap();
+    assert!(plugin.compile_stats().cached);
+    assert_eq!(plugin.sha256(), compiled.sha256());
+    assert_eq!(plugin.size_bytes(), dairy.wasm.len());
+    assert_eq!(plugin.info(), compiled.info());
+    assert_eq!(plugin.call(&dairy.request()).outcome.unwrap().len(), 2);
+
+    // Nothing cached under that hash, or no cache at all: the caller must
+    // load the bytes.
+    let unknown = "0".repeat(64);
+    let catalog = dairy.catalog(&second).unwrap();
+    assert!(second.load_cached(&unknown, 10, catalog.clone()).is_none());
+    let uncached = Runtime::new(Limits::default()).unwrap();
+    assert!(
+        uncached
+            .load_cached(compiled.sha256(), dairy.wasm.len(), catalog)
+            .is_none()
+    );
+}
+
+#[test]
+fn a_size_limit_lowered_since_the_upload_holds_when_loading_by_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let dairy = Sample::named("dairy").unwrap();
+    let first = Runtime::with_cache(Limits::default(), dir.path()).unwrap();
+    let compiled = dairy.load(&first).unwrap();
+    let smaller = Runtime::with_cache(
+        Limits {
+            component_bytes: dairy.wasm.len() - 1,
+            ..Limits::default()
+        },
+        dir.path(),
+    )
+    .unwrap();
+    let error = smaller
+        .load_cached(
+            compiled.sha256(),
+            dairy.wasm.len(),
+            dairy.catalog(&smaller).unwrap(),
+        )
+        .expect("refused, not missing")
+        .unwrap_err();
+    assert_eq!(error.code(), "too_large", "{error}");
+}
+
+#[test]
 fn limits_that_do_not_change_code_share_the_artifact_but_still_apply() {
     let dir = tempfile::tempdir().unwrap();
     let dairy = Sample::named("dairy").unwrap();
@@ -162,5 +223,39 @@ async fn a_node_with_an_empty_artifact_directory_maps_what_another_node_compiled
     assert_eq!(
         mapped(&s),
         [("dairy".to_owned(), true), ("farm-coop".to_owned(), true)]
+    );
+
+    // A damaged file in a node's own cache directory (the store's copy is
+    // sound): discarded at restart, the component read from the store and
+    // compiled again; the brand keeps bidding.
+    // (Replaced, not overwritten in place: the closing node still maps
+    // them, and a mapped file truncated under it would fault, as it would
+    // under any process that maps files.)
+    s.platform.close().await;
+    for entry in std::fs::read_dir(dirs[3].path()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, b"not an artifact").unwrap();
+    }
+    let s = s.restart(&at(3)).await;
+    assert_eq!(
+        mapped(&s),
+        [("dairy".to_owned(), false), ("farm-coop".to_owned(), false)],
+        "damaged cache files are never run: compiled again from the stored bytes"
+    );
+    let (status, decision, _) = s
+        .call(
+            "POST",
+            "/v1/households/fam2/decisions",
+            Some(&s.family("fam2").await),
+            vitrine_testkit::service::json_body(&vitrine_testkit::service::milk_need(
+                "fam2", "need-1",
+            )),
+        )
+        .await;
+    assert_eq!(status, axum::http::StatusCode::CREATED, "{decision}");
+    assert!(
+        decision["explanation"]["winner"]["brand"].is_string(),
+        "{decision}"
     );
 }

@@ -152,6 +152,20 @@ impl Runtime {
         Plugin::load(self.shared.clone(), wasm, catalog)
     }
 
+    /// Loads a plugin this platform accepted before, from its compiled
+    /// artifact in the cache, by the hash the store recorded at upload: a
+    /// restart neither reads, nor hashes, nor compiles its component.
+    /// `None` when the cache has no artifact for `sha256`; then load the
+    /// bytes with [`Runtime::load`].
+    pub fn load_cached(
+        &self,
+        sha256: &str,
+        size_bytes: usize,
+        catalog: Catalog,
+    ) -> Option<Result<Plugin, LoadError>> {
+        Plugin::load_cached(self.shared.clone(), sha256, size_bytes, catalog)
+    }
+
     /// Parses a catalog under this runtime's size limit.
     pub fn parse_catalog(&self, json: &[u8]) -> Result<Catalog, LoadError> {
         Catalog::from_json(json, self.shared.limits.catalog_bytes).map_err(|e| LoadError::Catalog {

@@ -84,6 +84,56 @@ impl Plugin {
         check_header(wasm, shared.limits.component_bytes)?;
         let sha256 = sha256_hex(wasm);
         let (component, compile_stats) = compile_cached(&shared, wasm, &sha256)?;
+        Plugin::link(
+            shared,
+            component,
+            compile_stats,
+            sha256,
+            wasm.len(),
+            catalog,
+        )
+    }
+
+    /// Loads a component the platform accepted before from its compiled
+    /// artifact in the cache, by the hash the store recorded at upload,
+    /// without its bytes: nothing is read, hashed or compiled. `None` when
+    /// the cache has no artifact for `sha256` (the caller then loads the
+    /// bytes, which compiles).
+    pub(super) fn load_cached(
+        shared: Arc<Shared>,
+        sha256: &str,
+        size_bytes: usize,
+        catalog: Catalog,
+    ) -> Option<Result<Plugin, LoadError>> {
+        let limit = shared.limits.component_bytes;
+        if size_bytes > limit {
+            // A limit lowered since the upload holds at every load.
+            return Some(Err(LoadError::TooLarge {
+                size: size_bytes,
+                limit,
+            }));
+        }
+        let (component, stats) = mapped(&shared, sha256)?;
+        Some(Plugin::link(
+            shared,
+            component,
+            stats,
+            sha256.to_owned(),
+            size_bytes,
+            catalog,
+        ))
+    }
+
+    /// Checks a compiled component against the contract, links it (denied
+    /// WASI where it imports some) and asks it to describe itself.
+    fn link(
+        shared: Arc<Shared>,
+        component: Component,
+        compile_stats: CompileStats,
+        sha256: String,
+        size_bytes: usize,
+        catalog: Catalog,
+    ) -> Result<Plugin, LoadError> {
         let shape = contract::check_shape(&shared.engine, &component)?;
         let version = shape.version;
         let mismatch = |e: wasmtime::Error| LoadError::Mismatch {
@@ -114,7 +164,7 @@ impl Plugin {
                 pre,
                 version,
                 sha256,
-                size_bytes: wasm.len(),
+                size_bytes,
                 info: BrandInfo {
                     name: String::new(),
                     version: String::new(),
@@ -492,6 +542,19 @@ fn check_header(wasm: &[u8], limit: usize) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// The component compiled before under `sha256`, mapped from the artifact
+/// cache, if the runtime has one and it holds a loadable artifact.
+fn mapped(shared: &Shared, sha256: &str) -> Option<(Component, CompileStats)> {
+    let started = Instant::now();
+    let component = shared.cache.as_ref()?.load(&shared.engine, sha256)?;
+    let stats = CompileStats {
+        cached: true,
+        wall_ms: started.elapsed().as_millis() as u64,
+        ..CompileStats::default()
+    };
+    Some((component, stats))
+}
+
 /// The compiled component: mapped from the artifact cache, or compiled
 /// (within the compile bounds, see `runtime::compile`) and cached.
 fn compile_cached(
@@ -499,18 +562,8 @@ fn compile_cached(
     wasm: &[u8],
     sha256: &str,
 ) -> Result<(Component, CompileStats), LoadError> {
-    let started = Instant::now();
-    if let Some(component) = shared
-        .cache
-        .as_ref()
-        .and_then(|c| c.load(&shared.engine, sha256))
-    {
-        let stats = CompileStats {
-            cached: true,
-            wall_ms: started.elapsed().as_millis() as u64,
-            ..CompileStats::default()
-        };
-        return Ok((component, stats));
+    if let Some(mapped) = mapped(shared, sha256) {
+        return Ok(mapped);
     }
     let (component, artifact, stats) = compile::compile(
         &shared.engine,

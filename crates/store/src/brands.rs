@@ -210,17 +210,18 @@ impl Store {
         rows.iter().map(version).collect()
     }
 
-    /// Every enabled version, with its bytes and catalog, to load at start.
-    pub async fn enabled_versions(
-        &self,
-    ) -> Result<Vec<(PluginVersion, Vec<u8>, String)>, StoreError> {
+    /// Every enabled version with its catalog, to load at start: without
+    /// the components' bytes, since a node loads a version from its
+    /// compiled artifact by its hash, and reads the bytes
+    /// ([`Store::version_bytes`]) only for what it must compile.
+    pub async fn enabled_versions(&self) -> Result<Vec<(PluginVersion, String)>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT {VERSION_COLUMNS}, wasm, catalog FROM plugin_versions WHERE status = 'enabled' ORDER BY brand"
+            "SELECT {VERSION_COLUMNS}, catalog FROM plugin_versions WHERE status = 'enabled' ORDER BY brand"
         ))
         .fetch_all(self.reader())
         .await?;
         rows.iter()
-            .map(|r| Ok((version(r)?, r.get("wasm"), r.get("catalog"))))
+            .map(|r| Ok((version(r)?, r.get("catalog"))))
             .collect()
     }
 

@@ -46,6 +46,7 @@ use vitrine_core::household::{Household, HouseholdId};
 use vitrine_core::needs::NeedsEngine;
 use vitrine_core::reports::Pseudonymiser;
 use vitrine_runtime::{CompileWorker, Limits, LoadError, Runtime};
+use vitrine_store::brands::PluginVersion;
 use vitrine_store::tokens::{Principal, new_token};
 use vitrine_store::{Backend, Location, Store, StoreError, StoreLock};
 use vitrine_types::time::Timestamp;
@@ -319,7 +320,7 @@ impl Platform {
         let mut missing = std::collections::HashSet::new();
         if let Some(cache) = self.runtime.cache() {
             let stored = self.store.artifact_hashes(cache.fingerprint()).await?;
-            for (version, _, _) in &enabled {
+            for (version, _) in &enabled {
                 if !stored.contains(&version.sha256) {
                     unshared.push(version.sha256.clone());
                 } else if !cache.contains(&version.sha256) {
@@ -338,40 +339,38 @@ impl Platform {
             .map(|_| {
                 let batches = batches.clone();
                 let runtime = self.runtime.clone();
+                let store = self.store.clone();
                 tokio::spawn(async move {
                     let mut loaded = Vec::new();
                     loop {
                         let Some(batch) = batches.lock().await.recv().await else {
                             break;
                         };
-                        let runtime = runtime.clone();
+                        // From the artifact, by the stored hash: the
+                        // component is neither read nor hashed.
+                        let lane = runtime.clone();
                         let done = tokio::task::spawn_blocking(move || {
                             batch
                                 .into_iter()
-                                .map(
-                                    |(version, wasm, catalog): (
-                                        vitrine_store::brands::PluginVersion,
-                                        Vec<u8>,
-                                        String,
-                                    )| {
-                                        let plugin = load(
-                                            &runtime,
-                                            &wasm,
-                                            catalog.as_bytes(),
-                                            &version.limits,
-                                        );
-                                        (version, plugin)
-                                    },
-                                )
+                                .map(|(version, catalog): (PluginVersion, String)| {
+                                    let plugin = load_cached(&lane, &version, catalog.as_bytes());
+                                    (version, plugin)
+                                })
                                 .collect::<Vec<_>>()
                         })
-                        .await;
-                        match done {
-                            Ok(done) => loaded.extend(done),
-                            Err(e) => return Err(e.to_string()),
+                        .await
+                        .map_err(|e| e.to_string())?;
+                        // What has no artifact anywhere is compiled from its
+                        // bytes (and shared once loaded).
+                        for (version, plugin) in done {
+                            let plugin = match plugin {
+                                Some(plugin) => plugin,
+                                None => load_stored(&store, &runtime, &version).await,
+                            };
+                            loaded.push((version, plugin));
                         }
                     }
-                    Ok(loaded)
+                    Ok::<_, String>(loaded)
                 })
             })
             .collect();
@@ -933,6 +932,50 @@ fn load(
         .map_err(|e| PlatformError::invalid("limits", e.to_string()))
 }
 
+/// Loads an accepted version from its compiled artifact in the cache, by
+/// the hash the store recorded at upload, under its limits; `None` when the
+/// cache has no artifact for it.
+fn load_cached(
+    runtime: &Runtime,
+    version: &PluginVersion,
+    catalog: &[u8],
+) -> Option<Result<vitrine_runtime::Plugin, PlatformError>> {
+    let catalog = match runtime.parse_catalog(catalog) {
+        Ok(catalog) => catalog,
+        Err(e) => return Some(Err(PlatformError::invalid(e.code(), e.to_string()))),
+    };
+    let size = usize::try_from(version.size_bytes).unwrap_or(usize::MAX);
+    let plugin = runtime.load_cached(&version.sha256, size, catalog)?;
+    Some(
+        plugin
+            .map_err(|e| PlatformError::invalid(e.code(), e.to_string()))
+            .and_then(|plugin| {
+                plugin
+                    .with_limits(&version.limits)
+                    .map_err(|e| PlatformError::invalid("limits", e.to_string()))
+            }),
+    )
+}
+
+/// Loads a version from its bytes in the store (compiling it when no
+/// artifact is cached), off the async threads.
+async fn load_stored(
+    store: &Store,
+    runtime: &Runtime,
+    version: &PluginVersion,
+) -> Result<vitrine_runtime::Plugin, PlatformError> {
+    let (record, wasm, catalog) = store
+        .version_bytes(&version.brand, version.version)
+        .await?
+        .ok_or_else(|| {
+            PlatformError::NotFound(format!("{} version {}", version.brand, version.version))
+        })?;
+    let runtime = runtime.clone();
+    tokio::task::spawn_blocking(move || load(&runtime, &wasm, catalog.as_bytes(), &record.limits))
+        .await
+        .map_err(|e| PlatformError::invalid("load_panicked", e.to_string()))?
+}
+
 /// Copies into `cache` the artifacts the store holds for the versions of
 /// `batch` whose hash is in `missing`. Failures are logged: the plugin is
 /// then compiled, which only costs time.
@@ -940,12 +983,12 @@ async fn fetch_artifacts(
     store: &Store,
     cache: &vitrine_runtime::ArtifactCache,
     missing: &std::collections::HashSet<String>,
-    batch: &[(vitrine_store::brands::PluginVersion, Vec<u8>, String)],
+    batch: &[(PluginVersion, String)],
 ) {
     let wanted: Vec<String> = batch
         .iter()
-        .filter(|(version, _, _)| missing.contains(&version.sha256))
-        .map(|(version, _, _)| version.sha256.clone())
+        .filter(|(version, _)| missing.contains(&version.sha256))
+        .map(|(version, _)| version.sha256.clone())
         .collect();
     if wanted.is_empty() {
         return;
