@@ -53,9 +53,10 @@ try {
     raw ? `export { bidder } from ${JSON.stringify(resolve(input))};\n` : [
       `import { get } from "vitrine:brand/catalog@0.1.0";`,
       `import { log } from "vitrine:brand/logging@0.1.0";`,
-      `import { bidderFor, useHost } from ${JSON.stringify(join(here, "src/index.js"))};`,
+      `import { bidderFor, useHost, warmUp } from ${JSON.stringify(join(here, "src/index.js"))};`,
       `import brand from ${JSON.stringify(resolve(input))};`,
       `useHost(get, log);`,
+      `warmUp();`,
       `export const bidder = bidderFor(brand);`,
       ``,
     ].join("\n"),

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::memory::resident_bytes;
 use super::stats::{Interleaved, Stats};
 use super::v8::NodeBidder;
-use vitrine_runtime::{Limits, Runtime};
+use vitrine_runtime::{Limits, Runtime, Tuning};
 use vitrine_sim::samples::{Sample, other_languages};
 
 /// One language's sample.
@@ -59,24 +59,68 @@ pub struct LanguagesReport {
     pub missing: Vec<String>,
 }
 
-/// Runs the benchmark: `rounds` rounds of `per_round` calls per contender.
-pub fn languages_bench(rounds: usize, per_round: usize) -> anyhow::Result<LanguagesReport> {
-    let runtime = Runtime::new(Limits::default()).map_err(|e| anyhow::anyhow!("{e}"))?;
+/// What else a run compares in the same interleaved rounds, beside the
+/// shipped samples on the default engine.
+#[derive(Debug, Clone, Default)]
+pub struct LanguagesExtras {
+    /// Other builds of a sample (`florist`, `bakery`), each run with that
+    /// sample's catalog and request: a toolchain or SDK change measured
+    /// against the shipped build.
+    pub variants: Vec<(String, std::path::PathBuf)>,
+    /// The interpreted samples again, on a second engine tuned with this.
+    pub tuning: Option<Tuning>,
+}
+
+/// Runs the benchmark: `rounds` rounds of `per_round` calls per contender,
+/// on an engine tuned with `tuning`, with `extras` in the same rounds.
+pub fn languages_bench(
+    rounds: usize,
+    per_round: usize,
+    tuning: Tuning,
+    extras: &LanguagesExtras,
+) -> anyhow::Result<LanguagesReport> {
+    let runtime =
+        Runtime::build(Limits::default(), tuning, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let other = extras
+        .tuning
+        .map(|t| Runtime::build(Limits::default(), t, None))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let rust = *Sample::named("chocolatier").context("the chocolatier sample")?;
-    let mut samples = vec![("rust", rust)];
+    let mut samples = vec![("rust", rust, &runtime)];
     for sample in other_languages() {
-        let language = if sample.name == "bakery" {
-            "python"
-        } else {
-            "javascript"
-        };
-        samples.push((language, sample));
+        samples.push((language_of(sample.name), sample, &runtime));
+    }
+    for (name, path) in &extras.variants {
+        let base = Sample::named(name)
+            .filter(|s| s.name == "bakery" || s.name == "florist")
+            .with_context(|| format!("{name} is not a Python or JavaScript sample"))?;
+        let wasm = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let label = format!("{} [{}]", language_of(name), path.display());
+        samples.push((
+            Box::leak(label.into_boxed_str()),
+            Sample {
+                wasm: Box::leak(wasm.into_boxed_slice()),
+                ..*base
+            },
+            &runtime,
+        ));
+    }
+    if let (Some(other), Some(t)) = (&other, extras.tuning) {
+        for sample in other_languages() {
+            let label = format!(
+                "{} [keep resident {} MiB]",
+                language_of(sample.name),
+                t.memory_keep_resident >> 20
+            );
+            samples.push((Box::leak(label.into_boxed_str()), sample, other));
+        }
     }
     let mut loaded = Vec::new();
-    for (language, sample) in &samples {
+    for (language, sample, runtime) in &samples {
         let before = resident_bytes()?;
         let plugin = sample
-            .load(&runtime)
+            .load(runtime)
             .map_err(|e| anyhow::anyhow!("{}: {e}", sample.name))?;
         let request = sample.request();
         let mut report = plugin.call(&request);
@@ -147,6 +191,14 @@ pub fn languages_bench(rounds: usize, per_round: usize) -> anyhow::Result<Langua
             .map(|s| (*s).to_owned())
             .collect(),
     })
+}
+
+fn language_of(sample: &str) -> &'static str {
+    if sample == "bakery" {
+        "python"
+    } else {
+        "javascript"
+    }
 }
 
 /// Prints `report` as the table in docs/BENCHMARKS.md.

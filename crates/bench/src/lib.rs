@@ -35,7 +35,9 @@ pub use decision::{DecisionBench, DecisionReport, decision_bench};
 pub use floor::{FLOOR_WAT, Floor};
 pub use http::{HttpBench, HttpReport, http_bench, http_bench_on};
 pub use isolated::{ExtraPlugin, IsolatedCallReport, Phases, SampleCall, isolated_call};
-pub use languages::{LanguageRow, LanguagesReport, languages_bench, print_languages};
+pub use languages::{
+    LanguageRow, LanguagesExtras, LanguagesReport, languages_bench, print_languages,
+};
 pub use memory::{MemoryReport, memory_bench, resident_bytes};
 pub use native::dairy_offers;
 pub use pages::{PageRow, PagesBench, PagesReport, pages_bench, print_pages};

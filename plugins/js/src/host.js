@@ -29,20 +29,26 @@ export const catalog = {
     return value;
   },
   /** The value under `key` as a non-negative whole number. */
-  number(key) {
-    const value = catalog.require(key).trim();
-    if (!/^[0-9]+$/.test(value)) throw new CatalogError(`catalog key \`${key}\` is not a whole number: ${value}`);
-    return Number(value);
-  },
+  number: (key) => parseNumber(key, catalog.require(key)),
   /** A price in minor units (cents), as a BigInt. */
-  minor(key) {
-    const value = catalog.require(key).trim();
-    if (!/^[0-9]+$/.test(value)) throw new CatalogError(`catalog key \`${key}\` is not a price in minor units: ${value}`);
-    return BigInt(value);
-  },
+  minor: (key) => parseMinor(key, catalog.require(key)),
   /** Whether the value under `key` is `true` (absent: false). */
   flag: (key) => (hostGet(key) ?? "").trim().toLowerCase() === "true",
 };
+
+/** `value` (under `key`) as a non-negative whole number. */
+export function parseNumber(key, value) {
+  const digits = value.trim();
+  if (!/^[0-9]+$/.test(digits)) throw new CatalogError(`catalog key \`${key}\` is not a whole number: ${digits}`);
+  return Number(digits);
+}
+
+/** `value` (under `key`) as a price in minor units, a BigInt. */
+export function parseMinor(key, value) {
+  const digits = value.trim();
+  if (!/^[0-9]+$/.test(digits)) throw new CatalogError(`catalog key \`${key}\` is not a price in minor units: ${digits}`);
+  return BigInt(digits);
+}
 
 /** Write diagnostics; the host keeps a bounded number per call. */
 export const log = {

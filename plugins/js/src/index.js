@@ -9,7 +9,7 @@
 // `build.mjs` turns such a module into a component; `@vitrine/brand/testing`
 // runs it under `node --test`.
 
-export { defineBrand, describe, answer, bidderFor } from "./brand.js";
+export { defineBrand, describe, answer, bidderFor, warmUp } from "./brand.js";
 export { catalog, log, useHost } from "./host.js";
 export {
   MAX_MESSAGE_CHARS,

@@ -13,7 +13,10 @@ import {
   categoryIsUnder,
   defineBrand,
   log,
+  useHost,
+  warmUp,
 } from "@vitrine/brand";
+import { local } from "../src/host.js";
 import { OfferRefused, request, run, takeLogs, withCatalog } from "@vitrine/brand/testing";
 
 const echo = defineBrand({
@@ -72,4 +75,19 @@ test("errors reach the host as the contract's variant; a bug is internal", () =>
 test("a brand without categories or offers is refused when defined", () => {
   assert.throws(() => defineBrand({ offers: () => [] }), /categories/);
   assert.throws(() => defineBrand({ categories: ["x"] }), /offers/);
+});
+
+test("the build's warm-up asks nothing of the host and leaves the catalog rules intact", () => {
+  const asked = [];
+  useHost((key) => { asked.push(key); return undefined; }, (level, message) => asked.push(`${level}: ${message}`));
+  try {
+    warmUp();
+    assert.deepEqual(asked, [], "no catalog read, no log: the host is not there while the component is built");
+  } finally {
+    useHost((key) => local.catalog.get(key), (level, message) => local.logs.push([level, message]));
+  }
+  withCatalog({ "a.price": " 120 ", "a.days": "x" }, () => {
+    assert.equal(catalog.minor("a.price"), 120n);
+    assert.throws(() => catalog.number("a.days"), CatalogError);
+  });
 });

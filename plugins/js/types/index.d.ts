@@ -111,6 +111,12 @@ export declare function useHost(
   get: (key: string) => string | undefined,
   log: (level: string, message: string) => void,
 ): void;
+/**
+ * Runs the SDK's own paths once (never the brand's code, never the host):
+ * the build calls it before the component's snapshot is taken, so that a
+ * call's fresh instance starts with them compiled.
+ */
+export declare function warmUp(): void;
 export declare function categoryIsUnder(category: string, prefix: string): boolean;
 export declare function cut(text: string, max: number): string;
 

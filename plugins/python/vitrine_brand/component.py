@@ -36,6 +36,7 @@ from .model import (
     Request,
     Service,
     Unit,
+    Unserviceable,
 )
 
 _LEVELS = {
@@ -146,3 +147,71 @@ def bidder(brand_class: Type[Brand]):
                 raise Err(_bid_error(e))
 
     return Bidder
+
+
+class _WarmUp(Brand):
+    """The SDK's own made-up brand, answering with every builder."""
+
+    categories = ("warm",)
+
+    def offers(self, request: Request):
+        return [
+            request.offer("WARM-UP", "Warm-up offer")
+            .with_kind(OfferKind.SUBSCRIPTION)
+            .with_price(host._parse_number("warm.price", " 120 "))
+            .with_quantity(Quantity(host._parse_number("warm.amount", "2"), Unit.PIECE))
+            .with_delivery_days(1)
+            .with_service(Service.delivery_slot(1, 9, 12))
+            .with_service(Service.subscription(7))
+            .with_service(Service.returnable_packaging(50))
+            .with_service(Service.take_back(10))
+            .with_service(Service.loyalty_minor(5))
+            .with_service(Service.advice("warm-up"))
+            .with_label("local")
+            .with_carbon_grams(10)
+            .with_message("warm-up")
+        ]
+
+
+class _Refusing(_WarmUp):
+    def offers(self, request: Request):
+        raise Unserviceable("warm-up")
+
+
+def _warm_up() -> None:
+    """Runs the SDK's own paths a few times and forgets the results: its
+    made-up brand answers made-up requests through the same conversions as a
+    call, and every error becomes the contract's variant. `componentize-py`
+    snapshots the interpreter after importing the entry module, so what
+    these paths need (modules imported on first use, the interpreter's
+    specialised instructions) is in the snapshot every call's fresh
+    instance starts from, instead of being made again in each. The brand's
+    own code is never called here: what its module keeps stays as the
+    module set it up, and no made-up value can end up in it. Nothing is
+    asked of the host, which is not there yet."""
+    for turn in range(4):
+        for brand_class in (_WarmUp, _Refusing):
+            for need in _NEEDS:
+                request = wit.OfferRequest(
+                    request_id="warm-up",
+                    need=need,
+                    category="warm/up" if turn % 2 == 0 else "other",
+                    quantity=wit.Quantity(2, wit.Unit.PIECE),
+                    delivery=wit.DeliveryWindow(1, 3),
+                    region=wit.Region("FR", "69"),
+                    budget=wit.BudgetBand(0, 100_000),
+                    currency="EUR",
+                    labels=["organic"],
+                    max_offers=3,
+                )
+                try:
+                    bidder(brand_class)().offers(request)
+                except Err:
+                    pass
+        for kind in (*_ERRORS, "out-of-stock"):
+            error = BidError("warm-up")
+            error.kind = kind
+            _bid_error(error)
+
+
+_warm_up()

@@ -51,10 +51,14 @@ def require(key: str) -> str:
 
 def number(key: str) -> int:
     """The catalog value under `key` as a non-negative whole number."""
-    value = require(key).strip()
-    if not value.isdigit():
-        raise CatalogError(f"catalog key `{key}` is not a whole number: {value!r}")
-    return int(value)
+    return _parse_number(key, require(key))
+
+
+def _parse_number(key: str, value: str) -> int:
+    digits = value.strip()
+    if not digits.isdigit():
+        raise CatalogError(f"catalog key `{key}` is not a whole number: {digits!r}")
+    return int(digits)
 
 
 def minor(key: str) -> int:

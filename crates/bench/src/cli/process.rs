@@ -141,6 +141,20 @@ pub(super) struct LanguagesArgs {
     /// Calls per contender per round.
     #[arg(long, default_value_t = 200)]
     per_round: usize,
+    /// Bytes at the start of each linear memory kept resident between
+    /// calls (the engine's `memory_keep_resident`), in MiB; the default is
+    /// the engine's.
+    #[arg(long, value_name = "MIB")]
+    keep_resident_mib: Option<usize>,
+    /// Also run another build of a sample, `SAMPLE=PATH` (`florist` or
+    /// `bakery`), with that sample's catalog and request, in the same
+    /// rounds. Repeatable.
+    #[arg(long, value_name = "SAMPLE=PATH")]
+    variant: Vec<String>,
+    /// Also run the interpreted samples on a second engine that keeps this
+    /// many MiB of each memory resident, in the same rounds.
+    #[arg(long, value_name = "MIB")]
+    compare_keep_resident_mib: Option<usize>,
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
@@ -151,7 +165,25 @@ pub(super) fn languages(args: LanguagesArgs) -> ExitCode {
         eprintln!("error: rounds and calls per round must be positive");
         return ExitCode::from(2);
     }
-    match crate::languages_bench(args.rounds, args.per_round) {
+    let mut tuning = vitrine_runtime::Tuning::default();
+    if let Some(mib) = args.keep_resident_mib {
+        tuning.memory_keep_resident = mib << 20;
+    }
+    let mut extras = crate::LanguagesExtras::default();
+    for variant in &args.variant {
+        let Some((sample, path)) = variant.split_once('=') else {
+            eprintln!("error: --variant takes SAMPLE=PATH, not {variant:?}");
+            return ExitCode::from(2);
+        };
+        extras.variants.push((sample.to_owned(), path.into()));
+    }
+    extras.tuning = args
+        .compare_keep_resident_mib
+        .map(|mib| vitrine_runtime::Tuning {
+            memory_keep_resident: mib << 20,
+            ..tuning
+        });
+    match crate::languages_bench(args.rounds, args.per_round, tuning, &extras) {
         Ok(r) if args.json => {
             println!("{}", serde_json::to_string_pretty(&r).expect("json"));
             ExitCode::SUCCESS
