@@ -57,9 +57,15 @@ enum Verdict {
 const TIMEOUT_BLAME_PERCENT: u64 = 25;
 
 fn verdict(report: &CallReport, limits: &Limits) -> Verdict {
+    // What the plugin surely used: a call's CPU time counts up to one tick
+    // before its clock started (`runtime::clock`), which on a loaded
+    // machine is the host's time as often as the plugin's. With a short
+    // deadline that tick alone came close to the blame share, so a starved
+    // honest plugin could be blamed for a few hundred microseconds of CPU.
+    let cpu = report.cpu_time.saturating_sub(limits.epoch_tick);
     let share = |percent: u64| {
         report.fuel_used.saturating_mul(100) >= limits.fuel.saturating_mul(percent)
-            || report.cpu_time.as_micros().saturating_mul(100)
+            || cpu.as_micros().saturating_mul(100)
                 >= limits
                     .deadline
                     .as_micros()
@@ -414,6 +420,30 @@ mod tests {
         assert_eq!(
             verdict(&report(timeout(), limits.fuel / 2), &limits),
             Verdict::Failed
+        );
+    }
+
+    #[test]
+    fn a_starved_call_is_not_blamed_for_the_tick_before_its_clock_started() {
+        // A 5 ms deadline: the blame share is 1.25 ms of CPU, and a call
+        // counts up to one 1 ms tick before its clock starts.
+        let limits = Limits {
+            deadline: Duration::from_millis(5),
+            ..Limits::default()
+        };
+        let timeout = |cpu_ms: f64| CallReport {
+            cpu_time: Duration::from_secs_f64(cpu_ms / 1000.0),
+            ..report(Err(CallError::Timeout { deadline_ms: 5 }), 30_000)
+        };
+        assert_eq!(
+            verdict(&timeout(1.4), &limits),
+            Verdict::Untested,
+            "one tick of unknown time and 0.4 ms of measured CPU"
+        );
+        assert_eq!(
+            verdict(&timeout(4.5), &limits),
+            Verdict::Failed,
+            "working through the deadline"
         );
     }
 
