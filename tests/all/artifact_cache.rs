@@ -161,6 +161,26 @@ fn mapped(s: &vitrine_testkit::service::Service) -> Vec<(String, bool)> {
     all
 }
 
+/// A new household of `s` asks for milk: the decision is made and a brand
+/// wins it.
+async fn a_brand_wins(s: &vitrine_testkit::service::Service, household: &str) {
+    let (status, decision, _) = s
+        .call(
+            "POST",
+            &format!("/v1/households/{household}/decisions"),
+            Some(&s.family(household).await),
+            vitrine_testkit::service::json_body(&vitrine_testkit::service::milk_need(
+                household, "need-1",
+            )),
+        )
+        .await;
+    assert_eq!(status, axum::http::StatusCode::CREATED, "{decision}");
+    assert!(
+        decision["explanation"]["winner"]["brand"].is_string(),
+        "{decision}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_with_an_empty_artifact_directory_maps_what_another_node_compiled() {
     use vitrine_testkit::service::service_configured;
@@ -180,22 +200,8 @@ async fn a_node_with_an_empty_artifact_directory_maps_what_another_node_compiled
         [("dairy".to_owned(), true), ("farm-coop".to_owned(), true)]
     );
     assert_eq!(s.platform.runtime().cache().unwrap().len(), 2);
-    let (status, decision, _) = s
-        .call(
-            "POST",
-            "/v1/households/fam/decisions",
-            Some(&s.family("fam").await),
-            vitrine_testkit::service::json_body(&vitrine_testkit::service::milk_need(
-                "fam", "need-1",
-            )),
-        )
-        .await;
-    assert_eq!(status, axum::http::StatusCode::CREATED, "{decision}");
     // The mapped plugins bid.
-    assert!(
-        decision["explanation"]["winner"]["brand"].is_string(),
-        "{decision}"
-    );
+    a_brand_wins(&s, "fam").await;
 
     // A damaged artifact in the store is discarded, compiled again, and
     // replaced: the next empty node maps it again.
@@ -243,19 +249,5 @@ async fn a_node_with_an_empty_artifact_directory_maps_what_another_node_compiled
         [("dairy".to_owned(), false), ("farm-coop".to_owned(), false)],
         "damaged cache files are never run: compiled again from the stored bytes"
     );
-    let (status, decision, _) = s
-        .call(
-            "POST",
-            "/v1/households/fam2/decisions",
-            Some(&s.family("fam2").await),
-            vitrine_testkit::service::json_body(&vitrine_testkit::service::milk_need(
-                "fam2", "need-1",
-            )),
-        )
-        .await;
-    assert_eq!(status, axum::http::StatusCode::CREATED, "{decision}");
-    assert!(
-        decision["explanation"]["winner"]["brand"].is_string(),
-        "{decision}"
-    );
+    a_brand_wins(&s, "fam2").await;
 }

@@ -924,10 +924,16 @@ fn load(
     let catalog = runtime
         .parse_catalog(catalog)
         .map_err(|e| PlatformError::invalid(e.code(), e.to_string()))?;
-    let plugin = runtime
-        .load(wasm, catalog)
-        .map_err(|e: LoadError| PlatformError::invalid(e.code(), e.to_string()))?;
-    plugin
+    limited(runtime.load(wasm, catalog), limits)
+}
+
+/// A loaded plugin under its operator's `limits`, or why it did not load.
+fn limited(
+    loaded: Result<vitrine_runtime::Plugin, LoadError>,
+    limits: &vitrine_runtime::PluginLimits,
+) -> Result<vitrine_runtime::Plugin, PlatformError> {
+    loaded
+        .map_err(|e| PlatformError::invalid(e.code(), e.to_string()))?
         .with_limits(limits)
         .map_err(|e| PlatformError::invalid("limits", e.to_string()))
 }
@@ -945,16 +951,8 @@ fn load_cached(
         Err(e) => return Some(Err(PlatformError::invalid(e.code(), e.to_string()))),
     };
     let size = usize::try_from(version.size_bytes).unwrap_or(usize::MAX);
-    let plugin = runtime.load_cached(&version.sha256, size, catalog)?;
-    Some(
-        plugin
-            .map_err(|e| PlatformError::invalid(e.code(), e.to_string()))
-            .and_then(|plugin| {
-                plugin
-                    .with_limits(&version.limits)
-                    .map_err(|e| PlatformError::invalid("limits", e.to_string()))
-            }),
-    )
+    let loaded = runtime.load_cached(&version.sha256, size, catalog)?;
+    Some(limited(loaded, &version.limits))
 }
 
 /// Loads a version from its bytes in the store (compiling it when no
